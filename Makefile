@@ -1,0 +1,39 @@
+# The two commands users need are `make run` and `make test`; the rest serve them.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+PYTHON ?= python3
+SRC_DIRS := libs/ngsi/src libs/tenant-context/src libs/boardkit/src sim/src \
+	services/gateway/src services/tenant-registry/src \
+	services/board-roughnator/src services/board-sleuth/src services/board-fams/src \
+	services/board-insight/src services/board-demo/src
+
+.PHONY: install run test test-fast lint fmt typecheck bench bench-gateway bench-registry bench-boards soak clean
+
+$(UV):
+	$(PYTHON) -m pip install --user --quiet uv
+
+install: $(UV)
+	$(UV) sync --all-packages --frozen
+
+run: install
+	$(UV) run --frozen python -m sim.stack
+
+test: install lint typecheck
+	$(UV) run --frozen pytest
+
+test-fast: install
+	$(UV) run --frozen pytest -m "not integration and not browser"
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+fmt: install
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+typecheck: install
+	$(UV) run --frozen mypy $(SRC_DIRS)
+
+clean:
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache var
