@@ -5,7 +5,7 @@ PYTHON ?= python3
 SRC_DIRS := libs/ngsi/src libs/tenant-context/src libs/boardkit/src sim/src \
 	services/gateway/src services/tenant-registry/src \
 	services/board-roughnator/src services/board-sleuth/src services/board-fams/src \
-	services/board-insight/src services/board-demo/src
+	services/board-insight/src services/board-demo/src stack/src
 
 .PHONY: install run test test-fast lint fmt typecheck bench bench-gateway bench-registry bench-boards soak clean
 
@@ -16,7 +16,7 @@ install: $(UV)
 	$(UV) sync --all-packages --frozen
 
 run: install
-	$(UV) run --frozen python -m sim.stack
+	$(UV) run --frozen python -m dazzler_stack run
 
 test: install lint typecheck
 	$(UV) run --frozen pytest
