@@ -1,0 +1,1 @@
+"""The live data generator for every board."""

@@ -1,0 +1,132 @@
+"""The generator loop: each tick, every tenant's entities go to QL and/or Orion via `ngsi`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from ngsi import AsyncOrionClient, AsyncQuantumLeapClient, FiwareContext, NgsiError
+
+from sim.config import Settings
+from sim.generator.entities import TenantFeed
+
+log = logging.getLogger(__name__)
+
+SUBSCRIPTION_DESCRIPTION = "dazzler-sim: every entity to QuantumLeap"
+# Orion's subtree marker: the subscription then sees every service path of the tenant.
+WHOLE_TREE = "/#"
+
+
+def catch_all_subscription(notify_url: str) -> dict[str, Any]:
+    """The per-tenant subscription that forwards every entity change to QL's notify URL."""
+    return {
+        "description": SUBSCRIPTION_DESCRIPTION,
+        "subject": {"entities": [{"idPattern": ".*"}]},
+        "notification": {
+            "http": {"url": notify_url},
+            "metadata": ["dateCreated", "dateModified"],
+        },
+    }
+
+
+def _is_catch_all(subscription: dict[str, Any], notify_url: str) -> bool:
+    notification = subscription.get("notification") or {}
+    target = notification.get("http") or notification.get("httpCustom") or {}
+    selectors = (subscription.get("subject") or {}).get("entities") or []
+    return target.get("url") == notify_url and any(
+        s.get("idPattern") == ".*" and "type" not in s and "typePattern" not in s for s in selectors
+    )
+
+
+class Generator:
+    """Feeds every tenant once per tick; a failed send is logged and retried next tick."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        ql: AsyncQuantumLeapClient,
+        orion: AsyncOrionClient,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.settings = settings
+        self.ql = ql
+        self.orion = orion
+        self.clock = clock
+        self.feeds = [TenantFeed(t, settings.seed) for t in settings.tenant_list]
+        self._subscribed: set[str] = set()
+        self.ticks_done = 0
+        self.failures = 0
+
+    def _context(self, tenant: str) -> FiwareContext:
+        return FiwareContext(service=tenant, service_path=self.settings.service_path)
+
+    async def ensure_subscription(self, tenant: str) -> None:
+        """Create the tenant's catch-all subscription unless one already exists."""
+        if tenant in self._subscribed:
+            return
+        ctx = FiwareContext(service=tenant, service_path=WHOLE_TREE)
+        url = self.settings.notify_url
+        existing = await self.orion.list_subscriptions(ctx)
+        if not any(_is_catch_all(s, url) for s in existing):
+            sub_id = await self.orion.create_subscription(ctx, catch_all_subscription(url))
+            log.info("tenant %s: created subscription %s to %s", tenant, sub_id, url)
+        self._subscribed.add(tenant)
+
+    async def _deliver(self, feed: TenantFeed, moment: datetime) -> None:
+        series, current = feed.tick(moment)
+        ctx = self._context(feed.tenant)
+        if self.settings.mode == "orion":
+            await self.ensure_subscription(feed.tenant)
+            await self.orion.update(ctx, [*series, *current], action_type="append")
+            return
+        # Insights live in Orion only: the insight board reads current state.
+        await self.ql.notify(ctx, series)
+        await self.orion.update(ctx, current, action_type="append")
+
+    async def tick(self) -> None:
+        """Send one tick of data for every tenant."""
+        moment = self.clock()
+        for feed in self.feeds:
+            try:
+                await self._deliver(feed, moment)
+            except (NgsiError, httpx.HTTPError) as exc:
+                self.failures += 1
+                log.warning("tenant %s: send failed, retrying next tick: %s", feed.tenant, exc)
+
+    async def run(self, stop: asyncio.Event | None = None) -> int:
+        """Tick every `interval` seconds until `ticks` are done or `stop` is set."""
+        stop = stop or asyncio.Event()
+        start = self.ticks_done
+        while not stop.is_set():
+            await self.tick()
+            self.ticks_done += 1
+            if self.settings.ticks is not None and self.ticks_done - start >= self.settings.ticks:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.settings.interval)
+        return self.ticks_done - start
+
+
+async def run_generator(settings: Settings, stop: asyncio.Event | None = None) -> Generator:
+    """Build the HTTP clients and run the generator; returns it (ticks done, failures)."""
+    timeout = httpx.Timeout(settings.timeout)
+    async with (
+        httpx.AsyncClient(base_url=settings.ql_url, timeout=timeout) as ql_http,
+        httpx.AsyncClient(base_url=settings.orion_url, timeout=timeout) as orion_http,
+    ):
+        generator = Generator(
+            settings, AsyncQuantumLeapClient(ql_http), AsyncOrionClient(orion_http)
+        )
+        log.info(
+            "generating for %s every %ss (mode %s)",
+            ", ".join(settings.tenant_list),
+            settings.interval,
+            settings.mode,
+        )
+        await generator.run(stop)
+        return generator

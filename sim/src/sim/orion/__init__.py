@@ -1,0 +1,1 @@
+"""The Orion stand-in: entities, batch updates, subscriptions and their notifications."""

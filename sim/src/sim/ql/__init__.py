@@ -1,0 +1,1 @@
+"""The QuantumLeap stand-in: storage, query semantics, aggregation, errors and routes."""
