@@ -1,0 +1,115 @@
+"""The gateway's settings, read from ``DAZZLER_GATEWAY_*`` and ``DAZZLER_SHARED_SECRET``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The ports `make run` gives the boards (docs/architecture.md).
+_DEFAULT_UPSTREAMS: dict[str, list[str]] = {
+    "board-roughnator": ["http://127.0.0.1:8101"],
+    "board-sleuth": ["http://127.0.0.1:8102"],
+    "board-fams": ["http://127.0.0.1:8103"],
+    "board-insight": ["http://127.0.0.1:8104"],
+    "board-demo": ["http://127.0.0.1:8105"],
+}
+
+
+class Settings(BaseSettings):
+    """Everything the gateway can be told; see docs/gateway.md."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DAZZLER_GATEWAY_", populate_by_name=True, extra="ignore"
+    )
+
+    host: str = Field("127.0.0.1", description="Address the server listens on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port the server listens on.")
+    registry_url: str = Field(
+        "http://127.0.0.1:8001", description="Base URL of the tenant registry's read API."
+    )
+    redis_url: str = Field(
+        "",
+        description="Redis URL for registry change notices; empty means no Redis, and "
+        "cached routes then live only for cache_ttl seconds.",
+    )
+    upstreams: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in _DEFAULT_UPSTREAMS.items()},
+        description="JSON object: board service name (the catalogue's `service`) to its "
+        "base URLs. A host name resolving to several addresses counts as several replicas.",
+    )
+    cache_ttl: float = Field(
+        5.0, gt=0, description="Seconds a tenant's routes are reused before asking again."
+    )
+    stale_limit: float = Field(
+        300.0,
+        ge=0,
+        description="Seconds a known decision is still served while the registry is unreachable.",
+    )
+    registry_timeout: float = Field(2.0, gt=0, description="Seconds to wait for the registry.")
+    connect_timeout: float = Field(
+        2.0, gt=0, description="Seconds to wait for a connection to a board replica."
+    )
+    upstream_timeout: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds to wait for a board replica to send the next piece of its "
+        "answer; past it the client gets 504.",
+    )
+    replica_cooldown: float = Field(
+        5.0, gt=0, description="Seconds a replica that refused a connection is skipped."
+    )
+    dns_refresh: float = Field(
+        10.0, gt=0, description="Seconds between re-resolving upstream host names."
+    )
+    max_body_bytes: int = Field(
+        10 * 1024 * 1024, ge=0, description="Largest request body accepted (413 beyond)."
+    )
+    oidc_enabled: bool = Field(
+        False, description="Require a bearer JWT whose tenant claim matches the path tenant."
+    )
+    oidc_jwks: str = Field(
+        "", description="The JWKS that signs tokens: a file path or the JSON itself."
+    )
+    oidc_issuer: str = Field("", description="Required `iss` claim; empty means not checked.")
+    oidc_audience: str = Field("", description="Required `aud` claim; empty means not checked.")
+    oidc_algorithms: list[str] = Field(
+        default_factory=lambda: ["RS256"], description="Accepted JWT signature algorithms."
+    )
+    oidc_tenant_claim: str = Field("tenant", description="Claim that names the token's tenant.")
+    oidc_leeway: float = Field(30.0, ge=0, description="Seconds of clock skew allowed.")
+    log_level: str = Field("info", description="Level for the JSON access log and the server.")
+    shared_secret: SecretStr = Field(
+        validation_alias=AliasChoices("shared_secret", "DAZZLER_SHARED_SECRET"),
+        description="HMAC secret shared with the boards to sign the tenant context.",
+    )
+
+    @field_validator("registry_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("upstreams")
+    @classmethod
+    def _check_upstreams(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for service, urls in value.items():
+            for url in urls:
+                if not url.startswith(("http://", "https://")):
+                    raise ValueError(
+                        f"DAZZLER_GATEWAY_UPSTREAMS[{service!r}]: {url!r} is not an http(s) URL"
+                    )
+        return value
+
+    @field_validator("shared_secret")
+    @classmethod
+    def _check_secret(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value()) < 16:
+            raise ValueError("DAZZLER_SHARED_SECRET must be at least 16 characters")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the settings read from the environment (once per process)."""
+    return Settings()

@@ -1,0 +1,81 @@
+"""The one place where gateway errors become HTTP answers."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+
+from gateway.asgi import RawHeaders
+from gateway.errors import (
+    BoardUnavailable,
+    BodyTooLarge,
+    Forbidden,
+    GatewayError,
+    NotFound,
+    RegistryUnavailable,
+    Unauthorized,
+    UpstreamFailed,
+    UpstreamTimeout,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    status: int
+    code: str
+    title: str
+    message: str
+
+
+_KINDS: dict[type[GatewayError], _Kind] = {
+    NotFound: _Kind(404, "not_found", "Not found", "There is no dashboard at this address."),
+    Unauthorized: _Kind(
+        401, "unauthorized", "Sign-in required", "This address needs a valid bearer token."
+    ),
+    Forbidden: _Kind(
+        403, "forbidden", "Forbidden", "Your token does not give access to this tenant."
+    ),
+    BodyTooLarge: _Kind(413, "body_too_large", "Request too large", "The request is too large."),
+    RegistryUnavailable: _Kind(
+        503,
+        "registry_unavailable",
+        "Temporarily unavailable",
+        "Dazzler cannot check this address right now. Please try again shortly.",
+    ),
+    BoardUnavailable: _Kind(
+        503, "board_unavailable", "Board unavailable", "The board is not running right now."
+    ),
+    UpstreamFailed: _Kind(
+        502, "bad_gateway", "Bad gateway", "The board broke off its answer. Please try again."
+    ),
+    UpstreamTimeout: _Kind(
+        504, "gateway_timeout", "Gateway timeout", "The board took too long to answer."
+    ),
+}
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title} · Dazzler</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;
+color:#222}}h1{{font-weight:600}}p{{color:#555}}</style></head>
+<body><h1>{title}</h1><p>{message}</p></body></html>
+"""
+
+
+def render_error(exc: GatewayError, want_json: bool) -> tuple[int, bytes, bytes, RawHeaders]:
+    """Return status, body, content type and extra headers for ``exc``."""
+    kind = _KINDS[type(exc)]
+    message = kind.message
+    if isinstance(exc, BoardUnavailable):
+        message = f"{exc.board_title} is not running right now. Please try again shortly."
+    extra: RawHeaders = []
+    if isinstance(exc, Unauthorized):
+        extra.append((b"www-authenticate", b'Bearer realm="dazzler"'))
+    if kind.status == 503:
+        extra.append((b"retry-after", b"5"))
+    if want_json:
+        body = json.dumps({"detail": message, "code": kind.code}).encode()
+        return kind.status, body, b"application/json", extra
+    page = _PAGE.format(title=html.escape(kind.title), message=html.escape(message))
+    return kind.status, page.encode(), b"text/html; charset=utf-8", extra

@@ -1,0 +1,32 @@
+"""The proxy benchmark still runs end to end (a short run; the numbers are not judged)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "proxy_bench.py"
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_proxy_bench_measures_all_three_targets() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--duration=0.5", "--warmup=0.2", "--concurrency=4", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    for target in ("direct", "nginx", "gateway"):
+        for phase in ("latency", "throughput"):
+            measured = summary["results"][target][phase]
+            assert measured["requests"] > 0, (target, phase)
+            assert measured["errors"] == 0, (target, phase)
+    assert summary["gateway_vs_nginx_rps"] > 0

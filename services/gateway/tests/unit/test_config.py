@@ -1,0 +1,29 @@
+"""Settings come from the environment; the shared secret has no default."""
+
+from __future__ import annotations
+
+import pytest
+from gateway.config import Settings
+from pydantic import ValidationError
+
+
+def test_secret_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DAZZLER_SHARED_SECRET", raising=False)
+    with pytest.raises(ValidationError, match="shared_secret"):
+        Settings()
+
+
+def test_environment_sets_upstreams_and_defaults_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAZZLER_SHARED_SECRET", "x" * 32)
+    monkeypatch.setenv("DAZZLER_GATEWAY_UPSTREAMS", '{"board-demo": ["http://board-demo:8105"]}')
+    settings = Settings()
+    assert settings.upstreams == {"board-demo": ["http://board-demo:8105"]}
+    assert (settings.port, settings.cache_ttl, settings.stale_limit) == (8000, 5.0, 300.0)
+    assert settings.max_body_bytes == 10 * 1024 * 1024
+    assert settings.oidc_enabled is False
+
+
+def test_bad_upstream_url_names_the_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAZZLER_GATEWAY_UPSTREAMS", '{"board-demo": ["board-demo:8105"]}')
+    with pytest.raises(ValidationError, match="board-demo"):
+        Settings(shared_secret="x" * 32)
