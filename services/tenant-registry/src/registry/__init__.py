@@ -1,1 +1,1 @@
-"""registry."""
+"""The tenant registry: which tenants exist and which boards each of them sees."""

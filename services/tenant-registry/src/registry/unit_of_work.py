@@ -1,0 +1,26 @@
+"""One transaction per admin request, and the cache invalidation that follows it."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from registry.cache import RouteCache
+
+
+class UnitOfWork:
+    """The session of one write, and who is making it.
+
+    ``commit`` publishes the change only after the database has it: a gateway that
+    reloads on the notification must never read the old state.
+    """
+
+    def __init__(self, session: Session, cache: RouteCache, actor: str) -> None:
+        self.session = session
+        self.cache = cache
+        self.actor = actor
+
+    def commit(self, *tenant_keys: str) -> None:
+        """Commit, then drop and announce the cached tables of ``tenant_keys``."""
+        self.session.commit()
+        for key in tenant_keys:
+            self.cache.invalidate(key)

@@ -1,0 +1,32 @@
+"""Command line: ``python -m dazzler_stack run``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dazzler_stack.config import get_settings
+from dazzler_stack.local import CommandFailed
+from dazzler_stack.procfile import ProcfileError
+from dazzler_stack.run import run
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the command; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m dazzler_stack")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "run",
+        help="start the whole stack locally (settings: DAZZLER_PORT, DAZZLER_STACK_*, "
+        "DATABASE_URL, REDIS_URL)",
+    )
+    parser.parse_args(argv)
+    try:
+        return run(get_settings())
+    except (ProcfileError, CommandFailed) as exc:
+        print(f"dazzler_stack: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

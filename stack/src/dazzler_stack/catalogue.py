@@ -1,0 +1,118 @@
+"""The processes that make up a local Dazzler stack and how each one is started and probed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSpec:
+    """How to run one Dazzler process and how to tell that it is ready.
+
+    ``env_prefix`` is the prefix of the service's pydantic settings; ``ports`` names the
+    listening sockets the process opens, each with the setting (without prefix) that
+    chooses its port. A process with no ports (the generator) is ready once started.
+    """
+
+    name: str
+    module: str
+    args: tuple[str, ...]
+    env_prefix: str
+    ports: tuple[tuple[str, str], ...]
+    default_ports: tuple[int, ...]
+    ready_path: str = "/readyz"
+
+    @property
+    def argv(self) -> tuple[str, ...]:
+        """The arguments after ``python``."""
+        return ("-m", self.module, *self.args)
+
+    @property
+    def port_names(self) -> tuple[str, ...]:
+        """The names of this service's sockets, e.g. ``("http",)`` or ``("ql", "orion")``."""
+        return tuple(name for name, _ in self.ports)
+
+
+def _board(name: str, module: str, prefix: str, port: int) -> ServiceSpec:
+    return ServiceSpec(
+        name=name,
+        module=module,
+        args=(),
+        env_prefix=prefix,
+        ports=(("http", "PORT"),),
+        default_ports=(port,),
+    )
+
+
+SERVICES: dict[str, ServiceSpec] = {
+    spec.name: spec
+    for spec in (
+        ServiceSpec(
+            name="sim",
+            module="sim",
+            args=("serve",),
+            env_prefix="DAZZLER_SIM_",
+            ports=(("ql", "QL_PORT"), ("orion", "ORION_PORT")),
+            default_ports=(8668, 1026),
+            # Both stand-ins answer /version as soon as they serve, like the real ones.
+            ready_path="/version",
+        ),
+        ServiceSpec(
+            name="generator",
+            module="sim",
+            args=("generate",),
+            env_prefix="DAZZLER_SIM_",
+            ports=(),
+            default_ports=(),
+        ),
+        ServiceSpec(
+            name="registry",
+            module="registry",
+            args=("serve",),
+            env_prefix="DAZZLER_REGISTRY_",
+            ports=(("http", "PORT"),),
+            default_ports=(8001,),
+        ),
+        ServiceSpec(
+            name="gateway",
+            module="gateway",
+            args=(),
+            env_prefix="DAZZLER_GATEWAY_",
+            ports=(("http", "PORT"),),
+            default_ports=(8000,),
+        ),
+        _board("board-roughnator", "board_roughnator", "DAZZLER_ROUGHNATOR_", 8101),
+        _board("board-sleuth", "board_sleuth", "DAZZLER_SLEUTH_", 8102),
+        _board("board-fams", "board_fams", "DAZZLER_FAMS_", 8103),
+        _board("board-insight", "board_insight", "DAZZLER_INSIGHT_", 8104),
+        _board("board-demo", "board_demo", "DAZZLER_DEMO_", 8105),
+    )
+}
+
+BOARD_SERVICES: tuple[str, ...] = tuple(name for name in SERVICES if name.startswith("board-"))
+
+# The order `make run` starts and lists them in: data first, then the registry, the boards
+# and, last, the gateway in front of them.
+ALL_SERVICES: tuple[str, ...] = (
+    "sim",
+    "generator",
+    "registry",
+    *BOARD_SERVICES,
+    "gateway",
+)
+
+
+def service_spec(name: str) -> ServiceSpec:
+    """Return the spec of service ``name``; raise :class:`UnknownService` for any other."""
+    try:
+        return SERVICES[name]
+    except KeyError:
+        raise UnknownService(name) from None
+
+
+class UnknownService(KeyError):
+    """A service name that is not one of :data:`SERVICES`."""
+
+    def __str__(self) -> str:
+        known = ", ".join(SERVICES)
+        return f"unknown service {self.args[0]!r}; known services: {known}"

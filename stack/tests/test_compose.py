@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+OUR_IMAGES = {
+    "tenant-registry": "services/tenant-registry/Dockerfile",
+    "gateway": "services/gateway/Dockerfile",
+    "board-roughnator": "services/board-roughnator/Dockerfile",
+    "board-sleuth": "services/board-sleuth/Dockerfile",
+    "board-fams": "services/board-fams/Dockerfile",
+    "board-insight": "services/board-insight/Dockerfile",
+    "board-demo": "services/board-demo/Dockerfile",
+    "generator": "sim/Dockerfile",
+}
+FIWARE_AND_STORES = {"mongo", "orion", "crate", "quantumleap", "postgres", "redis"}
+# Variables that belong to the platform, not to a Settings class.
+NOT_SETTINGS = {"PYTHONUNBUFFERED"}
+
+
+@pytest.fixture(scope="module")
+def services(root: Path) -> dict[str, Any]:
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text())
+    return dict(compose["services"])
+
+
+def test_compose_runs_the_whole_stack(services) -> None:
+    assert set(services) == set(OUR_IMAGES) | FIWARE_AND_STORES
+
+
+def test_every_service_has_a_healthcheck(services) -> None:
+    for name, service in services.items():
+        test = service.get("healthcheck", {}).get("test")
+        assert test, f"{name} has no healthcheck"
+
+
+def test_third_party_images_are_pinned(services) -> None:
+    for name in FIWARE_AND_STORES:
+        image = services[name]["image"]
+        assert re.fullmatch(r"[\w./-]+:\d+(\.\d+)+(-[\w.]+)?", image), f"{name}: {image}"
+    assert services["quantumleap"]["image"].startswith("orchestracities/quantumleap:")
+    assert services["orion"]["image"].startswith("fiware/orion:")
+
+
+def test_our_services_are_built_from_their_dockerfile(services, root: Path) -> None:
+    for name, dockerfile in OUR_IMAGES.items():
+        build = services[name]["build"]
+        assert build == {"context": ".", "dockerfile": dockerfile}
+        assert (root / dockerfile).is_file()
+
+
+def test_dependencies_wait_for_health(services) -> None:
+    for name, service in services.items():
+        for dependency, condition in service.get("depends_on", {}).items():
+            assert dependency in services, f"{name} depends on unknown {dependency}"
+            assert condition == {"condition": "service_healthy"}, name
+    assert set(services["gateway"]["depends_on"]) >= {
+        "tenant-registry",
+        *(n for n in OUR_IMAGES if n.startswith("board-")),
+    }
+
+
+def test_only_the_gateway_and_the_crate_console_are_published(services) -> None:
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"gateway", "crate"}
+    assert all(p.startswith("127.0.0.1:") for p in services["crate"]["ports"])
+
+
+def test_boards_can_be_scaled(services) -> None:
+    # --scale needs no fixed container name and no host port.
+    for name in OUR_IMAGES:
+        assert "container_name" not in services[name]
+        if name != "gateway":
+            assert "ports" not in services[name]
+
+
+def test_gateway_reaches_boards_by_service_name(services) -> None:
+    env = services["gateway"]["environment"]
+    upstreams = json.loads(env["DAZZLER_GATEWAY_UPSTREAMS"])
+    port = {n: services[n]["environment"] for n in OUR_IMAGES if n.startswith("board-")}
+    assert set(upstreams) == set(port)
+    for board, urls in upstreams.items():
+        board_port = next(v for k, v in port[board].items() if k.endswith("_PORT"))
+        assert urls == [f"http://{board}:{board_port}"]
+    assert env["DAZZLER_GATEWAY_REGISTRY_URL"] == "http://tenant-registry:8001"
+
+
+def test_secret_comes_from_the_environment(services) -> None:
+    for name in ("gateway", *(n for n in OUR_IMAGES if n.startswith("board-"))):
+        secret = services[name]["environment"]["DAZZLER_SHARED_SECRET"]
+        assert secret.startswith("${DAZZLER_SHARED_SECRET:?"), name
+
+
+def test_generator_feeds_orion_unless_told_to_skip_it(services) -> None:
+    env = services["generator"]["environment"]
+    assert env["DAZZLER_SIM_MODE"] == "${DAZZLER_SIM_MODE:-orion}"
+    assert env["DAZZLER_SIM_ORION_URL"] == "http://orion:1026"
+    assert env["DAZZLER_SIM_QL_NOTIFY_URL"] == "http://quantumleap:8668/v2/notify"
+
+
+@pytest.mark.parametrize("service", sorted(OUR_IMAGES))
+def test_every_variable_is_a_setting_of_the_service(
+    services, service: str, settings_env_names
+) -> None:
+    env = set(services[service]["environment"]) - NOT_SETTINGS
+    assert env - settings_env_names(service) == set()

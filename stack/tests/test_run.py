@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from dazzler_stack import free_ports
+
+pytestmark = pytest.mark.integration
+
+
+def _start(tmp_path: Path, procfile: str, **env: str) -> tuple[subprocess.Popen[str], int, int]:
+    (tmp_path / "Procfile").write_text(procfile)
+    gateway, registry = free_ports(2)
+    child_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DAZZLER_") and k not in ("DATABASE_URL", "REDIS_URL")
+    }
+    child_env.update(DAZZLER_PORT=str(gateway), DAZZLER_STACK_REGISTRY_PORT=str(registry), **env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dazzler_stack", "run"],
+        cwd=tmp_path,
+        env=child_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return process, gateway, registry
+
+
+def _reap(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.communicate()
+
+
+def _read_until(process: subprocess.Popen[str], prefix: str) -> list[str]:
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith(prefix):
+            return lines
+    raise AssertionError("".join(lines))
+
+
+def test_run_seeds_sqlite_reports_ready_and_stops_on_sigterm(tmp_path: Path) -> None:
+    process, _, registry = _start(tmp_path, 'registry: exec "$PYTHON" -m registry serve\n')
+    try:
+        lines = _read_until(process, "Press Ctrl+C")
+        assert any(line.startswith("Dazzler is ready: http://") for line in lines)
+        routes = httpx.get(f"http://127.0.0.1:{registry}/v1/routes/demo").json()
+        assert {b["board"] for b in routes["boards"]} >= {"demo", "roughnator", "tweezers"}
+        assert (tmp_path / "var" / "registry.sqlite3").is_file()
+        assert any("/dazzler/demo/-/roughnator/" in line for line in lines)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+    finally:
+        _reap(process)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{registry}/healthz")
+
+
+def test_run_gives_up_when_a_service_never_gets_ready(tmp_path: Path) -> None:
+    # A gateway alone: its registry port is closed, so it never becomes ready.
+    process, gateway, _ = _start(
+        tmp_path,
+        'gateway: exec "$PYTHON" -m gateway\n',
+        DAZZLER_STACK_READY_TIMEOUT="3",
+    )
+    try:
+        output, _ = process.communicate(timeout=60)
+    finally:
+        _reap(process)
+    assert process.returncode == 1
+    assert "Dazzler did not start" in output
+    assert "gateway" in output.split("Dazzler did not start", 1)[1]
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{gateway}/healthz")
