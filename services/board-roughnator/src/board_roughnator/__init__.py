@@ -1,1 +1,1 @@
-"""board_roughnator."""
+"""The roughnator board: milling acceleration and estimated surface roughness, live."""

@@ -1,1 +1,1 @@
-"""board_sleuth."""
+"""The Sleuth and VIQE inspection boards: defect size, raw materials and tweezers."""

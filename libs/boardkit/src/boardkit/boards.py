@@ -1,0 +1,43 @@
+"""What a board service declares: its boards, each a slug with a title, an explanation and
+either a live view (the kit builds the page) or a body of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dash.development.base_component import Component
+from tenant_context import TenantContext
+
+from boardkit.views import LiveView
+
+if TYPE_CHECKING:
+    from dash import Dash
+
+    from boardkit.runtime import Runtime
+
+BodyBuilder = Callable[[TenantContext], Component]
+Registrar = Callable[["Dash", "Runtime"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """One board slug a service serves.
+
+    - ``explanation``: Markdown shown beside the data (what it shows, how to read it).
+    - ``live``: a :class:`LiveView`; the kit builds controls, figure, states and CSV.
+    - ``body(context)``: for boards with their own layout; called per request.
+    - ``register(dash_app, runtime)``: registers the board's own callbacks, once per app.
+    """
+
+    slug: str
+    title: str
+    explanation: str
+    live: LiveView | None = None
+    body: BodyBuilder | None = None
+    register: Registrar | None = None
+
+    def __post_init__(self) -> None:
+        if (self.live is None) == (self.body is None):
+            raise ValueError(f"board {self.slug!r} needs exactly one of live= or body=")

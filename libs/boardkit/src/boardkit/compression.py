@@ -1,0 +1,139 @@
+"""Response compression (brotli or gzip) and cache headers, as pure ASGI middleware.
+
+The first page load is about 6 MB of JavaScript, most of it plotly.min.js, and factory
+networks are slow: compressed it is about a fifth of that. Fingerprinted assets never
+change under the same URL, so their compressed bytes are kept (bounded by the number of
+assets the app registers) and they are marked immutable for a year; everything else
+carries tenant data and must not be stored by shared caches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from collections import OrderedDict
+
+import brotli
+
+from boardkit.context import ASGIApp, Message, Receive, Scope, Send
+
+_COMPRESSIBLE = (
+    b"text/",
+    b"application/json",
+    b"application/javascript",
+    b"application/x-javascript",
+    b"image/svg+xml",
+)
+_MIN_SIZE = 500
+_ASSET_PREFIX = "/_dash-component-suites/"
+_IMMUTABLE = b"public, max-age=31536000, immutable"
+_PRIVATE = b"private, no-cache"
+
+
+def _choose(accept: str) -> str | None:
+    offered = {part.split(";")[0].strip().lower() for part in accept.split(",")}
+    if "br" in offered:
+        return "br"
+    if "gzip" in offered:
+        return "gzip"
+    return None
+
+
+def _compress(body: bytes, encoding: str, *, static: bool) -> bytes:
+    if encoding == "br":
+        # Static assets are compressed once and kept, so they get a denser setting.
+        return bytes(brotli.compress(body, quality=9 if static else 4))
+    return gzip.compress(body, compresslevel=6 if static else 5)
+
+
+async def _off_loop(body: bytes, encoding: str, *, static: bool) -> bytes:
+    # Compressing plotly.min.js takes long enough to stall every other request.
+    if len(body) < 64 * 1024:
+        return _compress(body, encoding, static=static)
+    return await asyncio.to_thread(_compress, body, encoding, static=static)
+
+
+class Compression:
+    """Compresses responses and sets Cache-Control and Vary."""
+
+    def __init__(self, app: ASGIApp, max_cached_assets: int = 256) -> None:
+        self.app = app
+        self._assets: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._max = max_cached_assets
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        accept = ""
+        for name, value in scope["headers"]:
+            if name == b"accept-encoding":
+                accept = value.decode("latin-1")
+        encoding = _choose(accept)
+        path: str = scope["path"]
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            assert start is not None
+            await self._finish(start, b"".join(chunks), encoding, path, send)
+
+        await self.app(scope, receive, capture)
+
+    async def _finish(
+        self, start: Message, body: bytes, encoding: str | None, path: str, send: Send
+    ) -> None:
+        headers = [(k.lower(), v) for k, v in start.get("headers", [])]
+        lookup = dict(headers)
+        static = path.startswith(_ASSET_PREFIX) and b"max-age=31536000" in lookup.get(
+            b"cache-control", b""
+        )
+        headers = [(k, v) for k, v in headers if k != b"cache-control"]
+        if static:
+            headers.append((b"cache-control", _IMMUTABLE))
+        elif not path.startswith(_ASSET_PREFIX):
+            headers.append((b"cache-control", lookup.get(b"cache-control", _PRIVATE)))
+        elif b"cache-control" in lookup:
+            headers.append((b"cache-control", lookup[b"cache-control"]))
+        content_type = lookup.get(b"content-type", b"")
+        compressible = (
+            encoding is not None
+            and len(body) >= _MIN_SIZE
+            and b"content-encoding" not in lookup
+            and start["status"] == 200
+            and content_type.startswith(_COMPRESSIBLE)
+        )
+        if compressible:
+            assert encoding is not None
+            body = (
+                await self._encoded(path, body, encoding)
+                if static
+                else (await _off_loop(body, encoding, static=False))
+            )
+            headers = [(k, v) for k, v in headers if k not in (b"content-length", b"etag")]
+            headers.append((b"content-encoding", encoding.encode()))
+            headers.append((b"content-length", str(len(body)).encode()))
+        if content_type.startswith(_COMPRESSIBLE):
+            headers.append((b"vary", b"Accept-Encoding"))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _encoded(self, path: str, body: bytes, encoding: str) -> bytes:
+        key = (path, encoding)
+        cached = self._assets.get(key)
+        if cached is None:
+            cached = await _off_loop(body, encoding, static=True)
+            self._assets[key] = cached
+            while len(self._assets) > self._max:
+                self._assets.popitem(last=False)
+        return cached

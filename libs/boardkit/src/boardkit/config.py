@@ -1,0 +1,87 @@
+"""Settings every board service shares.
+
+A service subclasses :class:`BoardSettings` to change defaults (its port) and its own
+environment prefix; the common ``DAZZLER_BOARD_*`` variables still apply underneath, so
+``DAZZLER_ROUGHNATOR_PORT`` wins over ``DAZZLER_BOARD_PORT``, which wins over the default.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+COMMON_ENV_PREFIX = "DAZZLER_BOARD_"
+
+
+class BoardSettings(BaseSettings):
+    """Settings of one board service process (which serves every tenant)."""
+
+    model_config = SettingsConfigDict(env_prefix=COMMON_ENV_PREFIX, extra="ignore")
+
+    host: str = Field(default="127.0.0.1", description="Interface uvicorn binds to.")
+    port: int = Field(default=8100, ge=0, le=65535, description="TCP port uvicorn binds to.")
+    shared_secret: SecretStr = Field(
+        validation_alias=AliasChoices("DAZZLER_SHARED_SECRET", "shared_secret"),
+        description="HMAC secret shared with the gateway to verify the tenant context.",
+    )
+    context_max_age: float = Field(
+        default=60.0, gt=0, description="Seconds a signed tenant context stays valid."
+    )
+    ql_url: str = Field(
+        default="http://127.0.0.1:8668", description="Base URL of QuantumLeap (time series)."
+    )
+    orion_url: str = Field(
+        default="http://127.0.0.1:1026", description="Base URL of Orion (current state)."
+    )
+    ql_timeout: float = Field(
+        default=4.0,
+        gt=0,
+        description="Seconds a QuantumLeap call may take; kept below the poll interval so a "
+        "slow QL shows as 'unavailable' instead of piling up requests.",
+    )
+    redis_url: str = Field(
+        default="",
+        description="Redis URL for the shared poller cache; empty keeps the cache in-process.",
+    )
+    refresh_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="Default poll interval; a board's own setting refresh_seconds overrides it.",
+    )
+    entity_refresh_seconds: float = Field(
+        default=30.0, gt=0, description="How often the entity picker looks for new entities."
+    )
+    max_points: int = Field(
+        default=5000, ge=10, description="Most points one trace keeps in the browser."
+    )
+    cache_max_entries: int = Field(
+        default=2000,
+        ge=10,
+        description="Most query windows the in-process cache holds (oldest dropped first).",
+    )
+    log_level: str = Field(default="INFO", description="Python logging level.")
+    access_log: bool = Field(default=False, description="Log every request (uvicorn).")
+
+    @field_validator("ql_url", "orion_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if settings_cls.model_config.get("env_prefix") != COMMON_ENV_PREFIX:
+            sources.append(EnvSettingsSource(settings_cls, env_prefix=COMMON_ENV_PREFIX))
+        return (*sources, dotenv_settings, file_secret_settings)

@@ -1,0 +1,103 @@
+"""The tenant context of the request being served, and the gate that verifies it.
+
+One process serves every tenant, so nothing about the tenant is kept on the app: the
+gate verifies the gateway's signed headers on each request and puts the context in a
+context variable that layouts and callbacks read with :func:`current_context`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from contextvars import ContextVar
+from typing import Any
+
+from tenant_context import ContextError, TenantContext, verify_context
+
+from boardkit.metrics import BoardMetrics
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_current: ContextVar[TenantContext | None] = ContextVar("boardkit_context", default=None)
+_log = logging.getLogger("boardkit.context")
+
+# These carry no tenant data, so they need no context: probes, metrics and static files.
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/_favicon.ico"})
+OPEN_PREFIXES = ("/_dash-component-suites/", "/assets/")
+
+
+class NoTenantContext(RuntimeError):
+    """Tenant data was asked for outside a request that carries a verified context."""
+
+
+def current_context() -> TenantContext:
+    """The verified tenant context of the request being served.
+
+    Raises NoTenantContext outside such a request.
+    """
+    context = _current.get()
+    if context is None:
+        raise NoTenantContext("no verified tenant context for this request")
+    return context
+
+
+def maybe_context() -> TenantContext | None:
+    """Like :func:`current_context` but None outside a tenant request."""
+    return _current.get()
+
+
+def is_open_path(path: str) -> bool:
+    """Whether ``path`` is served without a tenant context."""
+    return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)
+
+
+class TenantGate:
+    """Pure ASGI middleware: 403 for untrusted requests, the context set for trusted ones."""
+
+    def __init__(self, app: ASGIApp, secret: str, max_age: float, metrics: BoardMetrics) -> None:
+        self.app = app
+        self._secret = secret
+        self._max_age = max_age
+        self._metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or is_open_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            context = verify_context(headers, self._secret, max_age=self._max_age)
+        except ContextError as exc:
+            self._metrics.forbidden.labels(type(exc).__name__).inc()
+            _log.info("refused %s: %s", scope["path"], type(exc).__name__)
+            await _forbidden(scope, send)
+            return
+        token = _current.set(context)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _current.reset(token)
+
+
+async def _forbidden(scope: Scope, send: Send) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 4403})
+        return
+    body = json.dumps({"detail": "Forbidden", "code": "forbidden"}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 403,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

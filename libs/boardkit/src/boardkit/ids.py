@@ -1,0 +1,96 @@
+"""Component ids of the kit's widgets.
+
+Every id is a dict carrying the board slug, so one service can serve several boards and
+the kit registers each callback once with ``MATCH`` on ``board``. Callbacks still take the
+board from the verified tenant context, never from the id a browser sends.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Id = dict[str, Any]
+
+
+def _id(kind: str, board: Any) -> Id:
+    return {"type": f"bk-{kind}", "board": board}
+
+
+def graph(board: Any) -> Id:
+    """The live figure."""
+    return _id("graph", board)
+
+
+def entities(board: Any) -> Id:
+    """The entity picker (a multi-select dropdown)."""
+    return _id("entities", board)
+
+
+def entities_note(board: Any) -> Id:
+    """Text under the picker (e.g. the entity list could not be loaded)."""
+    return _id("entities-note", board)
+
+
+def entities_poll(board: Any) -> Id:
+    """Interval that reloads the entity list."""
+    return _id("entities-poll", board)
+
+
+def window(board: Any) -> Id:
+    """Time window choice (last N points, 15 min, 1 h, 24 h, custom)."""
+    return _id("window", board)
+
+
+def last_n(board: Any) -> Id:
+    """How many points 'last N points' means."""
+    return _id("last-n", board)
+
+
+def range_start(board: Any) -> Id:
+    """Start of a custom range (datetime-local, tenant timezone)."""
+    return _id("range-start", board)
+
+
+def range_end(board: Any) -> Id:
+    """End of a custom range (datetime-local, tenant timezone)."""
+    return _id("range-end", board)
+
+
+def custom_range(board: Any) -> Id:
+    """The row holding the custom range inputs (hidden unless 'custom' is chosen)."""
+    return _id("custom-range", board)
+
+
+def last_n_row(board: Any) -> Id:
+    """The row holding the 'last N' input (hidden unless chosen)."""
+    return _id("last-n-row", board)
+
+
+def poll(board: Any) -> Id:
+    """Interval driving live updates."""
+    return _id("poll", board)
+
+
+def cursor(board: Any) -> Id:
+    """Store of what the browser has: trace keys, newest time, window and entities."""
+    return _id("cursor", board)
+
+
+def status(board: Any) -> Id:
+    """The status line (loading, live, no data, unavailable…)."""
+    return _id("status", board)
+
+
+def freshness(board: Any) -> Id:
+    """Footer text: how old the newest point is."""
+    return _id("freshness", board)
+
+
+def download_button(board: Any) -> Id:
+    """Button asking for the CSV of what is on screen."""
+    return _id("download-button", board)
+
+
+def download(board: Any) -> Id:
+    """The dcc.Download that delivers the CSV."""
+    return _id("download", board)

@@ -1,0 +1,80 @@
+"""The Dash app class: one app for every tenant, its page addressed per request.
+
+Dash fixes ``requests_pathname_prefix`` when the app is built, but each tenant sees the
+board under its own public prefix (``/dazzler/<tenant>/-/<board>/``). Routes are served
+at ``/`` (the gateway strips the prefix) and the index page is rewritten per request: the
+renderer's config and every asset URL get the prefix of the verified context.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from dash import Dash
+
+from boardkit.context import maybe_context
+
+_CONFIG_RE = re.compile(
+    r'(<script id="_dash-config" type="application/json">)(.*?)(</script>)', re.DOTALL
+)
+_ROOTED_URL_RE = re.compile(r'((?:src|href)=")/(_dash-component-suites/|assets/|_favicon\.ico)')
+
+
+def with_prefix(page: str, prefix: str, theme: str, title: str) -> str:
+    """``page`` (rendered for prefix ``/``) rewritten for ``prefix``, ``theme`` and ``title``."""
+    safe_prefix = html.escape(prefix, quote=True)
+
+    def config(match: re.Match[str]) -> str:
+        data: dict[str, Any] = json.loads(match.group(2))
+        data["requests_pathname_prefix"] = prefix
+        data["url_base_pathname"] = None
+        # Callbacks go over plain HTTP: the gateway forwards requests, not WebSockets, and
+        # a renderer that finds WebSocket settings tries to connect anyway.
+        data.pop("websocket", None)
+        # Escaping "/" keeps "</script>" out of the inline JSON whatever the values hold.
+        text = json.dumps(data, separators=(",", ":"))
+        text = text.replace("/", "\\u002f").replace("<", "\\u003c")
+        return match.group(1) + text + match.group(3)
+
+    page = _CONFIG_RE.sub(config, page, count=1)
+    page = _ROOTED_URL_RE.sub(lambda m: f"{m.group(1)}{safe_prefix}{m.group(2)}", page)
+    page = page.replace("<html>", f'<html lang="en" data-bs-theme="{html.escape(theme)}">', 1)
+    return re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", page, count=1)
+
+
+class BoardDash(Dash):
+    """A Dash app whose index page follows the tenant context of each request."""
+
+    board_titles: dict[str, str]
+
+    def interpolate_index(
+        self,
+        metas: Any = "",
+        title: Any = "",
+        css: Any = "",
+        config: Any = "",
+        scripts: Any = "",
+        app_entry: Any = "",
+        favicon: Any = "",
+        renderer: Any = "",
+    ) -> Any:
+        page: str = super().interpolate_index(  # type: ignore[no-untyped-call]
+            metas=metas,
+            title=title,
+            css=css,
+            config=config,
+            scripts=scripts,
+            app_entry=app_entry,
+            favicon=favicon,
+            renderer=renderer,
+        )
+        context = maybe_context()
+        if context is None:
+            return page
+        title = self.board_titles.get(context.board, "Dazzler")
+        return with_prefix(
+            page, context.public_prefix, context.theme, f"{title} · {context.display_name}"
+        )

@@ -1,0 +1,46 @@
+"""Prometheus metrics of one board process, in a registry of its own (not the global one,
+so building several apps in one test process does not collide)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+__all__ = ["CONTENT_TYPE_LATEST", "BoardMetrics"]
+
+
+class BoardMetrics:
+    """Callback latency, QuantumLeap calls and cache outcomes."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.callback_seconds = Histogram(
+            "dazzler_board_callback_seconds",
+            "Time spent in a board callback.",
+            ["board", "callback"],
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+        )
+        self.ql_calls = Counter(
+            "dazzler_board_ql_calls_total",
+            "Queries sent to QuantumLeap, by outcome (ok or the error class).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.cache = Counter(
+            "dazzler_board_cache_total",
+            "Window cache look-ups: hit, miss (this caller queried) or joined (waited for "
+            "another caller's query).",
+            ["result"],
+            registry=self.registry,
+        )
+        self.forbidden = Counter(
+            "dazzler_board_forbidden_total",
+            "Requests refused because their tenant context could not be trusted.",
+            ["reason"],
+            registry=self.registry,
+        )
+
+    def render(self) -> bytes:
+        """The text exposition format."""
+        return generate_latest(self.registry)

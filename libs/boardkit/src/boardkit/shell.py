@@ -1,0 +1,99 @@
+"""The page around every board: navbar, title, explanation, footer, theme."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from dash.development.base_component import Component
+from tenant_context import TenantContext
+
+from boardkit import ids
+from boardkit.boards import Board
+
+
+def navbar(context: TenantContext) -> Component:
+    """The tenant's name and links to its other boards (the current one marked active)."""
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                link.title,
+                href=link.href,
+                active=link.slug == context.board,
+                external_link=True,
+            )
+        )
+        for link in context.boards
+    ]
+    navigation: Component = dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(context.display_name, className="fw-semibold"),
+                dbc.Nav(links, navbar=True, className="flex-wrap"),
+            ],
+            fluid=True,
+        ),
+        color="body-tertiary",
+        dark=context.theme == "dark",
+        className="mb-3 border-bottom",
+    )
+    return navigation
+
+
+def explanation_card(board: Board) -> Component:
+    """What the board shows and how to read it."""
+    card: Component = dbc.Card(
+        dbc.CardBody(
+            [html.H2("About this board", className="h6"), dcc.Markdown(board.explanation)]
+        ),
+        className="mb-3 small",
+    )
+    return card
+
+
+def footer(context: TenantContext) -> Component:
+    """Data freshness on the left, where the times are shown in on the right."""
+    return html.Footer(
+        dbc.Container(
+            html.Div(
+                [
+                    html.Span("", id=ids.freshness(context.board)),
+                    html.Span(
+                        f"Times in {context.timezone} · service path {context.service_path}",
+                        className="text-body-secondary",
+                    ),
+                ],
+                className="d-flex justify-content-between small py-2",
+            ),
+            fluid=True,
+        ),
+        className="mt-auto border-top",
+    )
+
+
+def page(context: TenantContext, board: Board, body: Component, side: list[Component]) -> Component:
+    """The whole page: ``side`` (controls) above the explanation on the left, ``body``
+    on the right."""
+    theme_attribute: dict[str, Any] = {"data-bs-theme": context.theme}
+    return html.Div(
+        [
+            navbar(context),
+            dbc.Container(
+                [
+                    html.H1(board.title, className="h3 mb-3"),
+                    dbc.Row(
+                        [
+                            dbc.Col([*side, explanation_card(board)], md=4, lg=3),
+                            dbc.Col(body, md=8, lg=9),
+                        ]
+                    ),
+                ],
+                fluid=True,
+                className="flex-grow-1",
+            ),
+            footer(context),
+        ],
+        className="bg-body text-body min-vh-100 d-flex flex-column",
+        **theme_attribute,
+    )

@@ -1,0 +1,83 @@
+"""What a viewer is told about the data: the one place errors become user-facing states.
+
+A callback never lets an exception reach Dash (which would leave a silently stale figure
+and a 500 in the log): it maps it here to a :class:`Status` the status line shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from ngsi import ApiError, NgsiError, ResponseFormatError, TransportError
+
+from boardkit.cache import CachedFailure
+from boardkit.windows import InvalidWindow
+
+StatusKind = Literal["loading", "live", "paused", "empty", "unavailable", "invalid", "idle"]
+_log = logging.getLogger("boardkit.states")
+
+_OUTAGE_KINDS = {
+    "TransportError",
+    "NgsiTimeout",
+    "NgsiConnectError",
+    "ResponseFormatError",
+    "ApiError",
+    "TimeoutError",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A state the page shows: its kind (also a CSS hook) and a sentence for people."""
+
+    kind: StatusKind
+    message: str
+
+    @property
+    def color(self) -> str:
+        """Bootstrap contextual colour for the status badge."""
+        return {
+            "live": "success",
+            "paused": "secondary",
+            "loading": "info",
+            "empty": "secondary",
+            "idle": "secondary",
+            "invalid": "warning",
+            "unavailable": "danger",
+        }[self.kind]
+
+
+LOADING = Status("loading", "Loading…")
+NO_SELECTION = Status("idle", "Choose one or more entities to see their data.")
+NO_DATA = Status("empty", "No data yet in this time window.")
+UNAVAILABLE = Status(
+    "unavailable", "Data source unavailable — retrying. The last data received stays on screen."
+)
+
+
+def live(points: int) -> Status:
+    """Data is on screen and updating."""
+    return Status("live", f"Live · {points} points on screen")
+
+
+def paused(points: int) -> Status:
+    """A past range: nothing new can arrive."""
+    return Status("paused", f"{points} points in the chosen range (not updating)")
+
+
+def status_for_error(exc: BaseException) -> Status:
+    """Map anything a data query may raise to what the viewer sees."""
+    if isinstance(exc, InvalidWindow):
+        return Status("invalid", f"Time window: {exc}")
+    if isinstance(exc, ApiError) and 400 <= exc.status < 500:
+        _log.warning("query refused by the data source: %s", exc)
+        return Status("invalid", "The data source refused this query; try another window.")
+    if isinstance(exc, TransportError | ResponseFormatError | NgsiError | TimeoutError):
+        _log.warning("data source unavailable: %s", exc)
+        return UNAVAILABLE
+    if isinstance(exc, CachedFailure) and exc.kind in _OUTAGE_KINDS:
+        return UNAVAILABLE
+    _log.exception("unexpected error while querying data", exc_info=exc)
+    return UNAVAILABLE
