@@ -1,0 +1,1 @@
+"""Support code of the reliability and soak suites: processes, traffic, tenants, outcomes."""
