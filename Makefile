@@ -7,7 +7,8 @@ SRC_DIRS := libs/ngsi/src libs/tenant-context/src libs/boardkit/src sim/src \
 	services/board-roughnator/src services/board-sleuth/src services/board-fams/src \
 	services/board-insight/src services/board-demo/src stack/src
 
-.PHONY: install run test test-fast lint fmt typecheck bench bench-gateway bench-registry bench-boards soak clean
+.PHONY: install run test test-fast lint fmt typecheck bench bench-gateway bench-registry \
+	bench-boards soak reliability-long clean
 
 $(UV):
 	$(PYTHON) -m pip install --user --quiet uv
@@ -34,6 +35,24 @@ fmt: install
 
 typecheck: install
 	$(UV) run --frozen mypy $(SRC_DIRS)
+
+# Benchmarks print numbers (ratios against a baseline measured in the same run); they are
+# not part of `make test`, which runs a short smoke version of each.
+bench-gateway: install
+	$(UV) run --frozen python services/gateway/bench/proxy_bench.py
+
+bench-registry: install
+	$(UV) run --frozen python services/tenant-registry/bench/resolve_bench.py
+
+bench-boards: install
+	$(UV) run --frozen python libs/boardkit/bench/board_bench.py
+
+# Long runs of what `make test` checks briefly.
+soak: install
+	$(UV) run --frozen pytest tests/soak --soak-minutes $${SOAK_MINUTES:-10}
+
+reliability-long: install
+	$(UV) run --frozen pytest tests/reliability --outage-seconds 60
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache var

@@ -1,1 +1,1 @@
-"""board_demo."""
+"""The showcase board: Bootstrap themes, controls and sample figures, no data source."""

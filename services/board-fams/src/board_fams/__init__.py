@@ -1,1 +1,1 @@
-"""board_fams."""
+"""The fams board: worker fatigue per production line and the last intervention."""

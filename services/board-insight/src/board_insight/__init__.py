@@ -1,1 +1,1 @@
-"""board_insight."""
+"""The insight boards: Insight Generator recommendations per KPI (insight, insight-preview)."""

@@ -1,0 +1,76 @@
+"""Callbacks and the theme stylesheet route of the showcase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boardkit import Runtime, current_context, figure_template
+from dash import MATCH, Dash, Input, Output
+from fastapi import FastAPI
+from fastapi.responses import Response
+
+from board_demo import ids
+from board_demo.figures import cycle_histogram, energy_scatter, output_trend, weekday_heatmap
+from board_demo.layout import DEFAULT_THEME, theme_href
+from board_demo.themes import THEMES, stylesheet
+
+_BUILDERS = {
+    "trend": output_trend,
+    "scatter": energy_scatter,
+    "histogram": cycle_histogram,
+    "heatmap": weekday_heatmap,
+}
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    """Register the showcase's callbacks and its stylesheet route, once for the app."""
+    del runtime  # the showcase reads no data source
+    server: FastAPI = app.server
+
+    # Registered before Dash adds its catch-all page route at startup, so it wins.
+    @server.get("/themes/{slug}.css", include_in_schema=False)
+    async def theme_stylesheet(slug: str) -> Response:
+        theme = THEMES.get(slug)
+        if theme is None:
+            return Response("/* no such theme */\n", status_code=404, media_type="text/css")
+        return Response(
+            stylesheet(theme),
+            media_type="text/css",
+            headers={"Cache-Control": "public, max-age=3600"},
+        )
+
+    @app.callback(
+        Output(ids.echo_output(MATCH), "children"),
+        Input(ids.echo_input(MATCH), "value"),
+    )
+    def echo(value: str | None) -> str:
+        return f"You typed: {value}" if value else "You typed nothing yet."
+
+    @app.callback(
+        Output(ids.theme_css(MATCH), "href"),
+        Input(ids.theme(MATCH), "value"),
+    )
+    def choose_theme(slug: str | None) -> str:
+        chosen = slug if slug in THEMES else DEFAULT_THEME
+        return theme_href(current_context(), chosen)
+
+    # Bootstrap 5.3 switches colour mode through data-bs-theme; the shell sets it on the
+    # page and on <html>, so every element carrying it follows the choice.
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        """function(mode) {
+            var value = mode === 'dark' ? 'dark' : 'light';
+            document.querySelectorAll('[data-bs-theme]').forEach(function(el) {
+                el.setAttribute('data-bs-theme', value);
+            });
+            return value;
+        }""",
+        Output(ids.mode_applied(MATCH), "data"),
+        Input(ids.mode(MATCH), "value"),
+    )
+
+    outputs = [Output(ids.figure(kind, MATCH), "figure") for kind in ids.FIGURES]
+
+    @app.callback(*outputs, Input(ids.mode(MATCH), "value"))
+    def figures(mode: str | None) -> tuple[Any, ...]:
+        template = figure_template("dark" if mode == "dark" else "light")
+        return tuple(_BUILDERS[kind](template) for kind in ids.FIGURES)

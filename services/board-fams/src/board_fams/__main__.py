@@ -1,0 +1,17 @@
+"""``python -m board_fams``: serve the board with uvicorn."""
+
+from __future__ import annotations
+
+from boardkit import serve
+
+from board_fams.app import create_app
+from board_fams.config import get_settings
+
+
+def main() -> None:
+    """Run the service until interrupted."""
+    serve(create_app, get_settings())
+
+
+if __name__ == "__main__":
+    main()

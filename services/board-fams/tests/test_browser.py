@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+TIMEOUT = 30_000
+
+
+def test_fams001_figures_render_with_simulator_data(stack, page):
+    page.goto(stack.board_url())
+    expect(page.locator(".fams-connected")).to_have_text(
+        re.compile(r"Connected workers:\s*6"), timeout=TIMEOUT
+    )
+    expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=TIMEOUT)
+    # One pie slice per line, bars for the three lines and the tenant's limit drawn.
+    expect(page.locator(".js-plotly-plot .slice")).to_have_count(3, timeout=TIMEOUT)
+    expect(page.locator(".js-plotly-plot .bars .point")).to_have_count(3, timeout=TIMEOUT)
+    expect(page.get_by_text("limit 4").first).to_be_visible()
+    expect(page.get_by_text("Time (Europe/Rome)")).to_be_visible()
+    expect(page.locator(".card.mt-3", has_text="Last accepted intervention")).to_contain_text(
+        re.compile(r"Move \d+ workers? from Line\d to Line\d|Keep the current configuration"),
+        timeout=TIMEOUT,
+    )
+    expect(page.locator(".navbar")).to_contain_text("Fams Test")
+    assert page.problems == []
+
+
+def test_fams002_updates_live_without_reloading(stack, page):
+    page.goto(stack.board_url())
+    status = page.locator(".bk-status-live")
+    expect(status).to_contain_text("Live", timeout=TIMEOUT)
+    footer = page.locator("footer.border-top")
+    expect(footer).to_contain_text("checked", timeout=TIMEOUT)
+    first = footer.inner_text()
+    points = status.inner_text()
+    # The tenant polls every second; a new check time and more points on screen show the
+    # page refreshing by itself.
+    expect(footer).not_to_have_text(first, timeout=TIMEOUT)
+    expect(status).not_to_have_text(points, timeout=TIMEOUT)
+    assert page.problems == []
