@@ -14,9 +14,18 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "proxy_bench.py"
 
 @pytest.mark.integration
 @pytest.mark.slow
-def test_proxy_bench_measures_all_three_targets() -> None:
+def test_proxy_bench_measures_every_target_in_both_configurations() -> None:
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--duration=0.5", "--warmup=0.2", "--concurrency=4", "--json"],
+        [
+            sys.executable,
+            str(BENCH),
+            "--duration=0.5",
+            "--warmup=0.2",
+            "--concurrency=4",
+            "--rounds=1",
+            "--workers=1,2",
+            "--json",
+        ],
         capture_output=True,
         text=True,
         timeout=180,
@@ -24,9 +33,10 @@ def test_proxy_bench_measures_all_three_targets() -> None:
     )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout.strip().splitlines()[-1])
-    for target in ("direct", "nginx", "gateway"):
+    for target in ("direct", "nginx", "gateway", "nginx-2w", "gateway-2w"):
         for phase in ("latency", "throughput"):
             measured = summary["results"][target][phase]
             assert measured["requests"] > 0, (target, phase)
             assert measured["errors"] == 0, (target, phase)
     assert summary["gateway_vs_nginx_rps"] > 0
+    assert summary["gateway_vs_nginx_rps_2w"] > 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 
 import aiohttp
 
@@ -13,7 +14,7 @@ from gateway.config import Settings, get_settings
 from gateway.context_headers import ContextSigner
 from gateway.invalidation import ChangeListener
 from gateway.metrics import Metrics
-from gateway.middleware.access_log import AccessLogMiddleware
+from gateway.middleware.access_log import AccessLogMiddleware, AccessLogWriter
 from gateway.middleware.body_limit import BodyLimitMiddleware
 from gateway.middleware.errors import ErrorPageMiddleware
 from gateway.middleware.metrics import MetricsMiddleware
@@ -26,9 +27,12 @@ from gateway.registry_client import RegistryClient
 from gateway.route_cache import RouteCache
 from gateway.router import Router
 from gateway.routes import RouteTable
+from gateway.upstream_client import UpstreamClient
 from gateway.upstreams import Upstreams
 
 _log = logging.getLogger("gateway")
+# Log levels at which the access log is written.
+_ACCESS_LOG_LEVELS = frozenset({"trace", "debug", "info"})
 
 
 class GatewayApp:
@@ -45,6 +49,7 @@ class GatewayApp:
             on_event=self.metrics.cache_event,
         )
         self._session: aiohttp.ClientSession | None = None
+        self._client: UpstreamClient | None = None
         self._registry: RegistryClient | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.listener = (
@@ -65,6 +70,8 @@ class GatewayApp:
             else None
         )
         self._stack: ASGIApp | None = None
+        logs_access = settings.log_level.lower() in _ACCESS_LOG_LEVELS
+        self.access_log = AccessLogWriter(sys.stdout) if logs_access else None
 
     async def _fetch_routes(self, tenant: str) -> RouteTable | None:
         assert self._registry is not None, "the lifespan has not started"
@@ -73,13 +80,14 @@ class GatewayApp:
     def _build(self, session: aiohttp.ClientSession) -> ASGIApp:
         settings = self.settings
         self._registry = RegistryClient(session, settings.registry_url, settings.registry_timeout)
+        self._client = UpstreamClient(
+            connect_timeout=settings.connect_timeout, read_timeout=settings.upstream_timeout
+        )
         proxy = Proxy(
-            session,
+            self._client,
             self.upstreams,
             ContextSigner(settings.shared_secret.get_secret_value()),
             self.metrics,
-            connect_timeout=settings.connect_timeout,
-            upstream_timeout=settings.upstream_timeout,
         )
         app: ASGIApp = Router(
             cache=self.cache,
@@ -94,7 +102,8 @@ class GatewayApp:
         app = BodyLimitMiddleware(app, settings.max_body_bytes)
         app = ErrorPageMiddleware(app)
         app = MetricsMiddleware(app, self.metrics)
-        app = AccessLogMiddleware(app)
+        if self.access_log is not None:
+            app = AccessLogMiddleware(app, self.access_log)
         return RequestIdMiddleware(app)
 
     async def startup(self) -> None:
@@ -123,9 +132,13 @@ class GatewayApp:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        if self._client is not None:
+            self._client.close()
         if self._session is not None:
             await self._session.close()
             self._session = None
+        if self.access_log is not None:
+            self.access_log.flush()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

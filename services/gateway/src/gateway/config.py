@@ -26,6 +26,13 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Address the server listens on.")
     port: int = Field(8000, ge=0, le=65535, description="Port the server listens on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        description="Server processes sharing the port. Each keeps its own route cache, "
+        "signature cache, Redis subscriber and metrics; one per core is the production "
+        "choice (2 on a 2-core machine).",
+    )
     registry_url: str = Field(
         "http://127.0.0.1:8001", description="Base URL of the tenant registry's read API."
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
@@ -38,9 +40,28 @@ class Metrics:
             registry=self.registry,
         )
 
+        # ``labels()`` takes a lock and validates every call; the few label sets a
+        # gateway sees are looked up once and kept.
+        self._children: dict[tuple[object, ...], Any] = {}
+
+    def _child(self, metric: Any, *labels: str) -> Any:
+        key = (metric, *labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
+
+    def count_request(self, tenant: str, board: str, status: int) -> None:
+        """Count one answered request."""
+        self._child(self.requests, tenant, board, str(status)).inc()
+
+    def observe_upstream(self, service: str, seconds: float) -> None:
+        """Record the time a replica of ``service`` took to send its response headers."""
+        self._child(self.upstream_latency, service).observe(seconds)
+
     def cache_event(self, result: str) -> None:
         """Count one route cache lookup."""
-        self.route_cache.labels(result).inc()
+        self._child(self.route_cache, result).inc()
 
     def exposition(self) -> bytes:
         """Return every metric in the Prometheus text format."""

@@ -6,9 +6,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 
-import aiohttp
 from tenant_context import board_info
-from yarl import URL
 
 from gateway.asgi import Receive, RequestState, Scope, Send, header
 from gateway.context_headers import ContextSigner
@@ -22,12 +20,21 @@ from gateway.errors import (
 from gateway.forward_headers import client_response_headers, upstream_request_headers
 from gateway.metrics import Metrics
 from gateway.routes import Match, RouteTable
+from gateway.upstream_client import (
+    ConnectFailed,
+    ConnectionBroken,
+    ReadTimeout,
+    UpstreamClient,
+    UpstreamResponse,
+)
 from gateway.upstreams import ServicePool, Upstreams
 
 # Only these may be sent twice: the first attempt may have reached the board.
 # Dash's POST /_dash-update-component is not among them.
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
-# Answers up to this size are read whole and sent in one message.
+# Answers up to this size are read whole and sent in one message; request bodies up to
+# it with a Content-Length are read whole before connecting, so that head and body leave
+# in one write and the board parses no stream (Dash callbacks are all of this kind).
 _SMALL_BODY = 64 * 1024
 _log = logging.getLogger("gateway.proxy")
 
@@ -57,29 +64,41 @@ class _Body:
             more = message.get("more_body", False)
 
 
+async def _read_whole(receive: Receive) -> bytes:
+    """Return the whole request body; raise UpstreamFailed if the client left midway."""
+    parts: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise UpstreamFailed("the client left while sending its body")
+        parts.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _declared_length(value: bytes | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
 class Proxy:
-    """Sends requests to board replicas through one keep-alive session."""
+    """Sends requests to board replicas over kept-alive connections."""
 
     def __init__(
         self,
-        session: aiohttp.ClientSession,
+        client: UpstreamClient,
         upstreams: Upstreams,
         signer: ContextSigner,
         metrics: Metrics,
-        *,
-        connect_timeout: float,
-        upstream_timeout: float,
     ) -> None:
-        self._session = session
+        self._client = client
         self._upstreams = upstreams
         self._signer = signer
         self._metrics = metrics
-        self._timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=connect_timeout,
-            sock_connect=connect_timeout,
-            sock_read=upstream_timeout,
-        )
 
     async def forward(
         self,
@@ -122,65 +141,58 @@ class Proxy:
         target: bytes,
         headers: list[tuple[str, str]],
         state: RequestState,
-    ) -> aiohttp.ClientResponse:
+    ) -> UpstreamResponse:
         method: str = scope["method"]
         length = header(scope, b"content-length")
-        has_body = (length is not None and length != b"0") or (
-            header(scope, b"transfer-encoding") is not None
-        )
+        chunked = header(scope, b"transfer-encoding") is not None
+        has_body = (length is not None and length != b"0") or chunked
         body = _Body(receive)
+        data: bytes | None = None
+        declared = None if chunked else _declared_length(length)
+        if has_body and declared is not None and declared <= _SMALL_BODY:
+            # Held in memory, so a refused connection can still go to the next replica.
+            data = await _read_whole(receive)
         retries = 1 if method in _IDEMPOTENT and not has_body else 0
-        path = target.decode("latin-1")
         for replica in pool.candidates():
             state.upstream = replica.base_url
             started = time.perf_counter()
             try:
-                response = await self._session.request(
+                response = await self._client.request(
+                    replica.base_url,
                     method,
-                    URL(replica.base_url + path, encoded=True),
-                    headers=headers,
-                    data=body.chunks() if has_body else None,
-                    allow_redirects=False,
-                    timeout=self._timeout,
+                    target,
+                    headers,
+                    data if data is not None or not has_body else body.chunks(),
+                    length=declared,
                 )
-            except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
-                # Nothing reached the board: any method may go to the next replica,
-                # unless the body was already being read.
+            except ConnectFailed as exc:
+                # Nothing reached the board: any method may go to the next replica.
                 pool.mark_down(replica)
                 self._metrics.upstream_errors.labels(pool.service, "connect").inc()
-                _log.warning("replica %s of %s refused: %r", replica.base_url, title, exc)
-                if body.too_large:
-                    raise BodyTooLarge() from exc
-                if body.started:
-                    raise UpstreamFailed() from exc
+                _log.warning("replica %s of %s refused: %s", replica.base_url, title, exc)
                 continue
-            except TimeoutError as exc:
+            except ReadTimeout as exc:
                 self._metrics.upstream_errors.labels(pool.service, "timeout").inc()
                 raise UpstreamTimeout() from exc
-            except (aiohttp.ClientError, OSError) as exc:
+            except (ConnectionBroken, OSError) as exc:
                 if body.too_large:
                     raise BodyTooLarge() from exc
                 self._metrics.upstream_errors.labels(pool.service, "broken").inc()
-                if retries > 0:
+                if retries > 0 and not body.started:
                     retries -= 1
                     continue
                 raise UpstreamFailed() from exc
             pool.mark_up(replica)
-            self._metrics.upstream_latency.labels(pool.service).observe(
-                time.perf_counter() - started
-            )
-            if body.too_large:
-                response.close()
-                raise BodyTooLarge()
+            self._metrics.observe_upstream(pool.service, time.perf_counter() - started)
             return response
         raise BoardUnavailable(title)
 
     async def _relay(
-        self, scope: Scope, send: Send, response: aiohttp.ClientResponse, state: RequestState
+        self, scope: Scope, send: Send, response: UpstreamResponse, state: RequestState
     ) -> None:
         started = False
         try:
-            headers = client_response_headers(response.raw_headers, state.request_id.encode())
+            headers = client_response_headers(response.headers, state.request_id.encode())
             length = response.content_length
             if scope["method"] == "HEAD" or response.status in (204, 304):
                 await send(
@@ -201,14 +213,14 @@ class Proxy:
                 {"type": "http.response.start", "status": response.status, "headers": headers}
             )
             started = True
-            async for chunk in response.content.iter_any():
+            async for chunk in response.chunks():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
-        except TimeoutError as exc:
+        except ReadTimeout as exc:
             if not started:
                 raise UpstreamTimeout() from exc
             _log.warning("%s timed out mid-answer; closing the client connection", state.upstream)
-        except (aiohttp.ClientError, OSError) as exc:
+        except (ConnectionBroken, OSError) as exc:
             if not started:
                 raise UpstreamFailed() from exc
             _log.warning("%s broke off mid-answer: %r", state.upstream, exc)

@@ -1,24 +1,62 @@
-"""One JSON line per request on the ``gateway.access`` logger."""
+"""One JSON line per request, written to stdout in batches."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-import logging
 import time
+from typing import TextIO
 
 from gateway.asgi import ASGIApp, Message, Receive, Scope, Send, request_state
 
-_log = logging.getLogger("gateway.access")
+# Lines wait at most this long, so a busy gateway writes a few times a second instead of
+# once per request.
+_FLUSH_DELAY = 0.05
+
+
+class AccessLogWriter:
+    """Collects access log lines and writes them together shortly after.
+
+    The logging module costs a record, a lock and a write per line; at thousands of
+    requests a second that is a noticeable share of the gateway's time.
+    """
+
+    def __init__(self, stream: TextIO, delay: float = _FLUSH_DELAY) -> None:
+        self._stream = stream
+        self._delay = delay
+        self._lines: list[str] = []
+
+    def write(self, line: str) -> None:
+        """Queue one line; it is written within the flush delay."""
+        if not self._lines:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self._lines.append(line)
+                self.flush()
+                return
+            loop.call_later(self._delay, self.flush)
+        self._lines.append(line)
+
+    def flush(self) -> None:
+        """Write every queued line now."""
+        lines = self._lines
+        if not lines:
+            return
+        self._lines = []
+        self._stream.write("\n".join(lines) + "\n")
+        self._stream.flush()
 
 
 class AccessLogMiddleware:
     """Logs method, path, status, size, duration, tenant, board, upstream and request id."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, writer: AccessLogWriter) -> None:
         self.app = app
+        self.writer = writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _log.isEnabledFor(logging.INFO):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -38,7 +76,7 @@ class AccessLogMiddleware:
         finally:
             state = request_state(scope)
             client = scope.get("client")
-            _log.info(
+            self.writer.write(
                 json.dumps(
                     {
                         "ts": round(time.time(), 3),

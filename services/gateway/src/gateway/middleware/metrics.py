@@ -29,4 +29,4 @@ class MetricsMiddleware:
             await self.app(scope, receive, counted_send)
         finally:
             state = request_state(scope)
-            self.metrics.requests.labels(state.tenant, state.board, str(status)).inc()
+            self.metrics.count_request(state.tenant, state.board, status)

@@ -1,0 +1,72 @@
+"""How ``python -m gateway`` serves: uvicorn's settings, worker processes and GC tuning."""
+
+from __future__ import annotations
+
+import copy
+import gc
+from typing import Any
+
+import uvicorn
+from uvicorn.config import LOGGING_CONFIG
+
+from gateway.app import GatewayApp, create_app
+from gateway.config import Settings, get_settings
+from gateway.write_coalescing import CoalescingHttpProtocol
+
+# Young-generation collections stay frequent enough to free request garbage promptly;
+# the older generations, which walk every surviving object, run rarely.
+_GC_THRESHOLDS = (7000, 20, 100)
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """Return uvicorn's logging setup plus the gateway's own, applied in every worker."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["gateway"] = {"format": "%(levelname)s %(name)s %(message)s"}
+    config["handlers"]["gateway"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "gateway",
+        "stream": "ext://sys.stderr",
+    }
+    config["root"] = {"handlers": ["gateway"], "level": level.upper()}
+    return config
+
+
+def tune_gc() -> None:
+    """Keep the cyclic collector off the objects that live as long as the process.
+
+    Everything imported and built at start is moved out of the collector's sight, so a
+    collection walks only what requests created; without this the collector took about
+    an eighth of the gateway's time under load.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLDS)
+
+
+def served_app(settings: Settings | None = None) -> GatewayApp:
+    """Build the app for one serving process (the factory each worker imports)."""
+    app = create_app(settings)
+    tune_gc()
+    return app
+
+
+def serve(settings: Settings | None = None) -> None:
+    """Serve the gateway on the configured host and port until interrupted."""
+    settings = settings or get_settings()
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level.lower(),
+        "log_config": log_config(settings.log_level),
+        "access_log": False,
+        "server_header": False,
+        "date_header": False,
+        "lifespan": "on",
+        "loop": "uvloop",
+        "http": CoalescingHttpProtocol,
+    }
+    if settings.workers > 1:
+        # Each worker is a fresh interpreter that reads the same environment.
+        uvicorn.run("gateway.serving:served_app", factory=True, workers=settings.workers, **options)
+    else:
+        uvicorn.run(served_app(settings), **options)
