@@ -220,11 +220,6 @@ async def test_oversized_body_with_length_is_refused_with_413(tenant_stack, reco
     outcome.held = True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an oversized chunked body (no Content-Length) is already streaming to the board "
-    "when the gateway's limit trips, and the client gets 500 instead of 413",
-)
 async def test_oversized_chunked_body_is_refused_with_413(tenant_stack, recorder) -> None:
     outcome = recorder.start(
         "bad-input",

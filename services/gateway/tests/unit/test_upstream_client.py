@@ -22,13 +22,25 @@ async def _read_request(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
     return head, await reader.readexactly(length)
 
 
+# Handler tasks still waiting when a test ends (a silent board) must be cancelled before
+# the test's event loop closes, or their writers warn "loop is closed" during a later test.
+_HANDLERS: set[asyncio.Task[None]] = set()
+
+
 async def _serve(handler: Handler) -> tuple[asyncio.Server, str]:
     async def closing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        _HANDLERS.add(task)
         try:
             await handler(reader, writer)
         finally:
+            _HANDLERS.discard(task)
             writer.close()
-            await writer.wait_closed()
+            try:
+                await writer.wait_closed()
+            except (ConnectionError, asyncio.CancelledError):
+                pass
 
     server = await asyncio.start_server(closing, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -37,6 +49,10 @@ async def _serve(handler: Handler) -> tuple[asyncio.Server, str]:
 
 async def _close(server: asyncio.Server) -> None:
     server.close()
+    pending = list(_HANDLERS)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
     await server.wait_closed()
 
 
