@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 PYTHON ?= python3
-SRC_DIRS := libs/ngsi/src libs/tenant-context/src libs/boardkit/src sim/src \
+SRC_DIRS := libs/ngsi/src libs/tenant-context/src libs/settings-cli/src libs/boardkit/src sim/src \
 	services/gateway/src services/tenant-registry/src \
 	services/board-roughnator/src services/board-sleuth/src services/board-fams/src \
 	services/board-insight/src services/board-demo/src stack/src

@@ -1,151 +1,187 @@
-"""The roughnator service as a real process against the simulator's QuantumLeap."""
+"""The roughnator service as a real process behind the real gateway and registry."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 import time
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from tenant_context import sign_context
-
-from .conftest import SECRET, context, refresh, signed
+from boardkit.testing import live_update_request
 
 pytestmark = pytest.mark.integration
 
-
-def part(response: dict[str, Any], kind: str) -> dict[str, Any]:
-    for key, value in response.items():
-        if f'"bk-{kind}"' in key:
-            return dict(value)
-    return {}
+ENTITY = "urn:ngsi-ld:RoughnessEstimate:1"
 
 
-def test_rgh001_page_loads_for_two_tenants_from_one_process(board):
-    for tenant, name in (("acme", "ACME Milling"), ("globex", "Globex Works")):
-        page = httpx.get(board + "/", headers=signed(tenant))
+def test_rgh001_page_loads_for_two_tenants_from_one_process(stack):
+    for tenant in ("acme", "globex"):
+        entry = stack.tenants[tenant]
+        page = httpx.get(stack.page_url(tenant))
         assert page.status_code == 200
-        assert f"/dazzler/{tenant}/-/roughnator/_dash-component-suites/" in page.text
-        layout = httpx.get(board + "/_dash-layout", headers=signed(tenant)).text
-        assert name in layout
-    assert 'data-bs-theme="dark"' in httpx.get(board + "/", headers=signed("acme")).text
+        assert f"/dazzler/{entry.slug}/-/roughnator/_dash-component-suites/" in page.text
+        assert f'data-bs-theme="{entry.theme}"' in page.text
+        layout = httpx.get(stack.page_url(tenant) + "_dash-layout").text
+        assert entry.display_name in layout
+        other = stack.tenants["globex" if tenant == "acme" else "acme"]
+        assert other.display_name not in layout
 
 
 @pytest.mark.parametrize("path", ["/", "/_dash-layout", "/_dash-dependencies", "/anything"])
-def test_rgh002_unsigned_forged_or_stale_requests_get_403(board, path):
+def test_rgh002_unsigned_forged_or_stale_requests_get_403(stack, path):
+    board = stack.direct
     assert httpx.get(board + path).status_code == 403
-    forged = signed("acme")
-    forged["X-Dazzler-Context"] = sign_context(context("globex"), SECRET)["X-Dazzler-Context"]
+    forged = stack.signed("acme")
+    forged["X-Dazzler-Context"] = stack.signed("globex")["X-Dazzler-Context"]
     assert httpx.get(board + path, headers=forged).status_code == 403
-    wrong = sign_context(context("acme"), "not-the-secret")
+    wrong = stack.signed("acme", secret="not-the-secret-but-long-enough")
     assert httpx.get(board + path, headers=wrong).status_code == 403
-    stale = sign_context(context("acme"), SECRET, now=time.time() - 3600)
+    stale = stack.signed("acme", now=time.time() - 3600)
     answer = httpx.get(board + path, headers=stale)
     assert answer.status_code == 403
     assert answer.json() == {"detail": "Forbidden", "code": "forbidden"}
+    # A fresh signature from the same secret is let in: the gate is not simply closed.
+    assert httpx.get(board + "/_dash-layout", headers=stack.signed("acme")).status_code == 200
 
 
-def test_rgh003_probes_metrics_and_assets_need_no_context(board):
+def test_rgh003_probes_metrics_and_assets(stack):
+    board = stack.direct
     assert httpx.get(board + "/healthz").json() == {"status": "ok"}
     assert httpx.get(board + "/readyz").status_code == 200
-    page = httpx.get(board + "/", headers=signed("acme")).text
-    script = re.search(
-        r'src="/dazzler/acme/-/roughnator/(_dash-component-suites/[^"]*plotly[^"]*)"', page
-    )
-    asset = (
-        script.group(1)
-        if script
-        else re.search(
-            r'src="/dazzler/acme/-/roughnator/(_dash-component-suites/[^"]+)"', page
-        ).group(1)
-    )
-    answer = httpx.get(f"{board}/{asset}", headers={"Accept-Encoding": "br, gzip"})
+    page = httpx.get(stack.page_url("acme")).text
+    script = re.search(r'src="(/dazzler/[^"]+/_dash-component-suites/[^"]+)"', page)
+    assert script is not None
+    answer = httpx.get(stack.gateway + script.group(1), headers={"Accept-Encoding": "br, gzip"})
     assert answer.status_code == 200
     assert answer.headers["content-encoding"] == "br"
     assert "immutable" in answer.headers["cache-control"]
     assert "dazzler_board_callback_seconds" in httpx.get(board + "/metrics").text
 
 
-def test_rgh004_each_tenant_sees_only_its_own_data(board):
-    entity = "urn:ngsi-ld:RoughnessEstimate:1"
-    figures = {}
+def test_rgh004_each_tenant_sees_only_its_own_data(stack):
+    seen = {}
     for tenant in ("acme", "globex"):
-        response = refresh(board, signed(tenant), [entity], poll=False, cursor=None)
-        figures[tenant] = part(response, "graph")["figure"]["data"][1]["y"]
-        assert part(response, "status")["className"].endswith("bk-status-live")
+        parts = stack.update(tenant, [ENTITY], poll=False, cursor=None)
+        seen[tenant] = parts["graph"]["figure"]["data"][1]["y"]
+        assert parts["status"]["className"].endswith("bk-status-live")
     # The simulator gives each tenant its own random stream.
-    assert figures["acme"] != figures["globex"]
+    assert seen["acme"] != seen["globex"]
 
 
-def test_rgh005_a_poll_after_new_data_returns_only_the_new_points(board):
-    entity = "urn:ngsi-ld:RoughnessEstimate:1"
-    headers = signed("acme")
-    first = refresh(board, headers, [entity], poll=False, cursor=None)
-    cursor = part(first, "cursor")["data"]
-    on_screen = len(part(first, "graph")["figure"]["data"][0]["x"])
+def test_rgh005_a_poll_after_new_data_returns_only_the_new_points(stack):
+    first = stack.update("acme", [ENTITY], poll=False, cursor=None)
+    cursor = first["cursor"]["data"]
+    shown_x = first["graph"]["figure"]["data"][0]["x"]
     time.sleep(2.5)
-    second = refresh(board, signed("acme"), [entity], poll=True, cursor=cursor)
-    graph = part(second, "graph")
+    second = stack.update("acme", [ENTITY], poll=True, cursor=cursor)
+    graph = second["graph"]
     assert "figure" not in graph
     update, indices, max_points = graph["extendData"]
     new_x = update["x"][0]
     assert 1 <= len(new_x) <= 5
+    assert min(new_x) > max(shown_x)
     assert indices == [0, 1]
-    assert max_points["x"][0] == min(100, on_screen + len(new_x))
-    assert part(second, "cursor")["data"]["last"] > cursor["last"]
-    # The same cursor again: nothing is sent twice once the browser has moved on.
-    moved = part(second, "cursor")["data"]
-    third = refresh(board, signed("acme"), [entity], poll=True, cursor=moved)
-    assert "extendData" not in part(third, "graph") or all(
-        x > new_x[-1] for x in part(third, "graph")["extendData"][0]["x"][0]
-    )
+    assert max_points["x"][0] == min(100, len(shown_x) + len(new_x))
+    moved = second["cursor"]["data"]
+    assert moved["last"] > cursor["last"]
+    # With the moved cursor nothing already sent comes again.
+    third = stack.update("acme", [ENTITY], poll=True, cursor=moved)
+    if "extendData" in third.get("graph", {}):
+        assert min(third["graph"]["extendData"][0]["x"][0]) > max(new_x)
 
 
-def test_rgh006_fifty_viewers_cost_one_query_per_interval(board, sim):
+def test_rgh006_fifty_viewers_cost_one_query_per_interval(stack):
     entity = "urn:ngsi-ld:RoughnessEstimate:2"
-    headers = signed("globex", refresh_seconds=3)
-    first = refresh(board, headers, [entity], poll=False, cursor=None)
-    cursor = part(first, "cursor")["data"]
+    first = stack.update("globex", [entity], poll=False, cursor=None)
+    cursor = first["cursor"]["data"]
+    body = live_update_request("roughnator", selection=[entity], poll=True, cursor=cursor)
+    url = stack.page_url("globex") + "_dash-update-component"
 
-    async def viewers() -> list[int]:
-        async with httpx.AsyncClient(base_url=board, timeout=20) as client:
-            from .conftest import refresh_payload
+    async def viewers() -> list[httpx.Response]:
+        async with httpx.AsyncClient(timeout=30) as client:
+            return await asyncio.gather(*(client.post(url, json=body) for _ in range(50)))
 
-            payload = refresh_payload([entity], poll=True, cursor=cursor)
-            answers = await asyncio.gather(
-                *(
-                    client.post("/_dash-update-component", json=payload, headers=headers)
-                    for _ in range(50)
-                )
-            )
-            return [a.status_code for a in answers]
-
-    time.sleep(3.2)
-    sim.reset_stats()
-    assert set(asyncio.run(viewers())) == {200}
-    queries = {k: v for k, v in sim.stats()["requests"].items() if "/v2/entities/" in k}
+    # Past the 1 s interval the shared entry has expired: the next polls must refill it.
+    time.sleep(1.3)
+    stack.reset_ql_stats()
+    answers = asyncio.run(viewers())
+    assert {a.status_code for a in answers} == {200}
+    new_points = [a.json()["response"] for a in answers]
+    assert all('"bk-graph"' in "".join(r) for r in new_points)
+    queries = {k: v for k, v in stack.ql_stats()["requests"].items() if "/v2/entities/" in k}
     assert sum(queries.values()) == 1
 
 
-def test_rgh007_ql_down_shows_unavailable_and_recovers(board, sim):
-    entity = "urn:ngsi-ld:RoughnessEstimate:1"
-    first = refresh(board, signed("acme"), [entity], poll=False, cursor=None)
-    cursor = part(first, "cursor")["data"]
-    sim.stop()
+def test_rgh007_custom_range_is_read_in_the_tenant_timezone(stack):
+    tenant = stack.tenants["acme"]
+    zone = ZoneInfo(tenant.timezone)
+    end = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=2)
+    start = end - timedelta(seconds=6)
+
+    def typed(moment: datetime) -> str:  # what a person types in the datetime-local field
+        return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S")
+
+    parts = stack.update(
+        "acme",
+        [ENTITY],
+        poll=False,
+        cursor=None,
+        window="custom",
+        start=typed(start),
+        end=typed(end),
+    )
+    assert parts["status"]["className"].endswith("bk-status-paused")
+    shown = parts["graph"]["figure"]["data"][0]["x"]
+    # The same range asked of QL directly, in UTC with an explicit offset.
+    answer = httpx.get(
+        f"{stack.ql}/v2/entities/{ENTITY}",
+        params={
+            "type": "RoughnessEstimate",
+            "fromDate": start.isoformat(),
+            "toDate": end.isoformat(),
+        },
+        headers={"Fiware-Service": tenant.fiware_service},
+    )
+    answer.raise_for_status()
+    expected = [
+        datetime.fromisoformat(t.replace("Z", "+00:00"))
+        .astimezone(zone)
+        .replace(tzinfo=None)
+        .isoformat(timespec="milliseconds")
+        for t in answer.json()["index"]
+    ]
+    assert len(expected) >= 3
+    assert shown == expected
+
+
+def test_rgh008_ql_down_shows_unavailable_and_recovers(stack):
+    first = stack.update("acme", [ENTITY], poll=False, cursor=None)
+    cursor = first["cursor"]["data"]
+    stack.stop_ql()
     try:
         time.sleep(1.2)
-        down = refresh(board, signed("acme"), [entity], poll=True, cursor=cursor)
-        status = part(down, "status")
+        down = stack.update("acme", [ENTITY], poll=True, cursor=cursor)
+        status = down["status"]
         assert status["className"].endswith("bk-status-unavailable")
         assert "unavailable" in status["children"]
         # The last data stays on screen: the figure is not replaced.
-        assert "figure" not in part(down, "graph")
-        assert httpx.get(board + "/readyz").status_code == 503
+        assert "figure" not in down.get("graph", {})
+        assert httpx.get(stack.direct + "/readyz").status_code == 503
     finally:
-        sim.start()
+        stack.start_ql()
     time.sleep(2.5)
-    back = refresh(board, signed("acme"), [entity], poll=True, cursor=cursor)
-    assert part(back, "status")["className"].endswith("bk-status-live")
-    assert part(back, "graph")["extendData"][0]["x"][0]
+    back = stack.update("acme", [ENTITY], poll=True, cursor=cursor)
+    assert back["status"]["className"].endswith("bk-status-live")
+    assert back["graph"]["extendData"][0]["x"][0]
+
+
+def test_rgh009_client_sent_context_headers_are_ignored(stack):
+    # The gateway drops context headers a client sends and signs its own.
+    forged = stack.signed("globex")
+    layout = httpx.get(stack.page_url("acme") + "_dash-layout", headers=forged).text
+    assert "ACME Milling" in layout
+    assert "Globex Works" not in layout
+    assert httpx.get(f"{stack.gateway}/dazzler/nobody_here/-/roughnator/").status_code == 404

@@ -1,51 +1,23 @@
-"""The roughnator in headless Chromium behind the stand-in gateway."""
+"""The roughnator in headless Chromium, reached through the real gateway."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
-    context = browser.new_context(accept_downloads=True)
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: problems.append(str(e)))
-    yield tab, problems
-    context.close()
 
 
 def points(tab: Page) -> int:
     return int(tab.evaluate("() => document.querySelector('.js-plotly-plot').data[1].x.length"))
 
 
-def test_rgh101_renders_goes_live_and_downloads_what_is_shown(gateway, page):
+def test_rgh101_renders_goes_live_and_downloads_what_is_shown(stack, page):
     tab, problems = page
-    tab.goto(f"{gateway}/dazzler/acme/-/roughnator/")
+    tab.goto(stack.page_url("acme"))
     tab.wait_for_selector(".bk-status-live", timeout=20_000)
     assert tab.inner_text(".navbar-brand") == "ACME Milling"
     tab.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=10_000)
@@ -75,10 +47,31 @@ def test_rgh101_renders_goes_live_and_downloads_what_is_shown(gateway, page):
     assert problems == []
 
 
-def test_rgh102_a_second_tenant_in_the_same_process_sees_its_own_page(gateway, page):
+def test_rgh102_a_second_tenant_in_the_same_process_sees_its_own_page(stack, page):
     tab, problems = page
-    tab.goto(f"{gateway}/dazzler/globex/-/roughnator/")
+    tab.goto(stack.page_url("globex"))
     tab.wait_for_selector(".bk-status-live", timeout=20_000)
     assert tab.inner_text(".navbar-brand") == "Globex Works"
     assert "America/New_York" in tab.inner_text("footer")
     assert problems == []
+
+
+def test_rgh103_dark_tenants_get_dark_controls(stack, page):
+    tab, problems = page
+    tab.goto(stack.page_url("acme"))
+    tab.wait_for_selector(".bk-status-live", timeout=20_000)
+    background = "el => getComputedStyle(el).backgroundColor"
+    body = tab.eval_on_selector("body", background)
+    dropdown = tab.eval_on_selector(".dash-dropdown", background)
+    # Dark page, dark picker: not the light default of Dash's controls.
+    assert dropdown == body or luminance(dropdown) < 0.25
+    tab.click(".dash-dropdown")
+    menu = tab.wait_for_selector(".dash-dropdown-content", timeout=5_000)
+    assert luminance(menu.evaluate(background)) < 0.25
+    assert problems == []
+
+
+def luminance(css_colour: str) -> float:
+    """0 (black) … 1 (white) for an ``rgb(…)``/``rgba(…)`` colour."""
+    values = [float(v) for v in css_colour[css_colour.index("(") + 1 : -1].split(",")[:3]]
+    return sum(values) / (3 * 255)

@@ -1,221 +1,250 @@
-"""Real processes for the sleuth service's tests: the simulator's QL stand-in with its
-generator, the board service, and the kit's stand-in gateway for the browser."""
+"""The sleuth service's boards as users reach them: the real gateway and tenant registry in
+front of the board service, the simulator's QuantumLeap stand-in and generator behind it,
+all started as processes by ``dazzler_stack.LocalStack`` (one stack per test module)."""
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import secrets
-import socket
+import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
+from boardkit.testing import live_outputs, live_update_request
+from dazzler_stack import LocalStack, service_spec, wait_ready
+from playwright.sync_api import Browser, Page, sync_playwright
 from tenant_context import TenantContext, sign_context
 
-SECRET = secrets.token_hex(16)
+PG_ADMIN = os.environ.get("DAZZLER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+DATABASE = "dazzler_boards_test"
+REDIS_URL = os.environ.get("DAZZLER_BOARDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+SERVICE = "board-sleuth"
 BOARD = "tweezers"
-BOARDS = ["sleuth", "raw-materials", "tweezers"]
-TENANTS = {
-    "acme": {"display_name": "ACME Milling", "timezone": "Europe/Rome", "theme": "dark"},
-    "globex": {"display_name": "Globex Works", "timezone": "America/New_York"},
-}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process for {url} exited with {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=1.0).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} not ready in {timeout} s")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-class Sim:
-    """The QL/Orion stand-in plus generator, restartable on the same ports and data."""
-
-    def __init__(self, store: Path, interval: float = 1.0) -> None:
-        self.ql_port, self.orion_port = free_port(), free_port()
-        self.store, self.interval = store, interval
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def ql_url(self) -> str:
-        return f"http://127.0.0.1:{self.ql_port}"
-
-    def start(self) -> None:
-        args = [sys.executable, "-m", "sim", "all", "--ql-port", str(self.ql_port)]
-        args += ["--orion-port", str(self.orion_port), "--interval", str(self.interval)]
-        args += ["--tenants", ",".join(TENANTS), "--store", f"sqlite:{self.store}"]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_ready(self.ql_url + "/version", self.proc)
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            stop(self.proc)
-            self.proc = None
-
-    def stats(self) -> dict[str, Any]:
-        return dict(httpx.get(self.ql_url + "/__sim/stats").json())
-
-    def reset_stats(self) -> None:
-        httpx.post(self.ql_url + "/__sim/stats/reset")
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sim]:
-    simulator = Sim(tmp_path_factory.mktemp("sim") / "ql.sqlite")
-    simulator.start()
-    # A few ticks so that every tenant has entities and history.
-    time.sleep(3)
-    yield simulator
-    simulator.stop()
-
-
-def start_board(module: str, env_prefix: str, ql_url: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DAZZLER_SHARED_SECRET": SECRET,
-        "DAZZLER_BOARD_QL_URL": ql_url,
-        "DAZZLER_BOARD_QL_TIMEOUT": "1",
-        f"{env_prefix}PORT": str(port),
-        "DAZZLER_BOARD_LOG_LEVEL": "WARNING",
-    }
-    proc = subprocess.Popen([sys.executable, "-m", module], env=env)
-    url = f"http://127.0.0.1:{port}"
-    wait_ready(url + "/healthz", proc)
-    return proc, url
-
-
-@pytest.fixture(scope="module")
-def board(sim: Sim) -> Iterator[str]:
-    proc, url = start_board("board_sleuth", "DAZZLER_SLEUTH_", sim.ql_url)
-    yield url
-    stop(proc)
-
-
-@pytest.fixture(scope="module")
-def gateway(board: str) -> Iterator[str]:
-    port = free_port()
-    tenants = {
-        name: {**entry, "boards": BOARDS, "settings": {b: {"refresh_seconds": 1} for b in BOARDS}}
-        for name, entry in TENANTS.items()
-    }
-    proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "boardkit.devgateway", "--port", str(port)),
-            *("--upstream", board, "--tenants", json.dumps(tenants)),
-        ],
-        env={**os.environ, "DAZZLER_SHARED_SECRET": SECRET},
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_ready(url + "/dazzler/acme/-/tweezers/_dash-layout", proc)
-    yield url
-    stop(proc)
-
-
-def context(tenant: str, board: str = BOARD, **settings: Any) -> TenantContext:
-    entry = TENANTS[tenant]
-    return TenantContext(
-        tenant=tenant,
-        display_name=entry["display_name"],
-        fiware_service=tenant,
-        timezone=entry["timezone"],
-        theme=entry.get("theme", "light"),
-        board=board,
-        public_prefix=f"/dazzler/{tenant}/-/{board}/",
-        settings={"refresh_seconds": 1, **settings},
-    )
-
-
-def signed(tenant: str, board: str = BOARD, **settings: Any) -> dict[str, str]:
-    return sign_context(context(tenant, board, **settings), SECRET)
-
-
-def _id(kind: str) -> dict[str, str]:
-    return {"board": BOARD, "type": f"bk-{kind}"}
-
-
-REFRESH_OUTPUTS = [
-    ("graph", "figure"),
-    ("graph", "extendData"),
-    ("cursor", "data"),
-    ("status", "children"),
-    ("status", "color"),
-    ("status", "className"),
-    ("freshness", "children"),
+BOARDS = ("sleuth", "raw-materials", "tweezers")
+ENTITY_TYPE = "tweezers_measurement"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
-def refresh_payload(
-    selection: list[str],
-    *,
-    poll: bool,
-    cursor: dict[str, Any] | None,
-    window: str = "1h",
-    last_n: int = 100,
-) -> dict[str, Any]:
-    """The request the browser sends for the kit's main callback."""
-    wild = '{"board":["MATCH"],"type":"bk-%s"}'
-    output = "...".join(f"{wild % kind}.{prop}" for kind, prop in REFRESH_OUTPUTS)
-    trigger = "poll" if poll else "entities"
-    inputs = [
-        (_id("entities"), "value", selection),
-        (_id("window"), "value", window),
-        (_id("last-n"), "value", last_n),
-        (_id("range-start"), "value", None),
-        (_id("range-end"), "value", None),
-        (_id("poll"), "n_intervals", 1),
-    ]
-    return {
-        "output": f"..{output}..",
-        "outputs": [{"id": _id(kind), "property": prop} for kind, prop in REFRESH_OUTPUTS],
-        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-        "changedPropIds": [
-            json.dumps(_id(trigger), separators=(",", ":"), sort_keys=True)
-            + (".n_intervals" if poll else ".value")
-        ],
-        "state": [{"id": _id("cursor"), "property": "data", "value": cursor}],
-    }
+@dataclass(frozen=True)
+class Tenant:
+    slug: str
+    display_name: str
+    timezone: str
+    theme: str
+
+    @property
+    def fiware_service(self) -> str:
+        return self.slug.lower()
 
 
-def refresh(
-    url: str, headers: dict[str, str], selection: list[str], *, poll: bool, cursor: Any
-) -> dict[str, Any]:  # selection is ignored by the item boards but always sent
-    """Run the main callback once and return its outputs by component type."""
-    answer = httpx.post(
-        url + "/_dash-update-component",
-        json=refresh_payload(selection, poll=poll, cursor=cursor),
-        headers=headers,
+class BoardStack:
+    """One running stack and what the tests do with it."""
+
+    def __init__(self, stack: LocalStack, tenants: dict[str, Tenant]) -> None:
+        self.stack = stack
+        self.tenants = tenants
+        self.gateway = stack.url("gateway")
+        self.direct = stack.url(SERVICE)
+        self.ql = stack.url("sim", "ql")
+        self.secret = stack.backing.shared_secret
+
+    def page_url(self, tenant: str, board: str = BOARD) -> str:
+        return f"{self.gateway}/dazzler/{self.tenants[tenant].slug}/-/{board}/"
+
+    def update(
+        self,
+        tenant: str,
+        selection: list[str] | None,
+        *,
+        poll: bool,
+        cursor: Any,
+        board: str = BOARD,
+        **window: Any,
+    ) -> dict[str, dict[str, Any]]:
+        """The main callback through the gateway, as the tenant's browser sends it."""
+        answer = httpx.post(
+            self.page_url(tenant, board) + "_dash-update-component",
+            json=live_update_request(
+                board, selection=selection, poll=poll, cursor=cursor, **window
+            ),
+            timeout=15,
+        )
+        answer.raise_for_status()
+        return live_outputs(answer.json() if answer.status_code == 200 else None)
+
+    def signed(
+        self, tenant: str, secret: str | None = None, board: str = BOARD, **kwargs: Any
+    ) -> dict[str, str]:
+        """Headers a gateway would add, made here for the board's own gate tests."""
+        entry = self.tenants[tenant]
+        context = TenantContext(
+            tenant=entry.slug,
+            display_name=entry.display_name,
+            fiware_service=entry.fiware_service,
+            timezone=entry.timezone,
+            theme=entry.theme,  # type: ignore[arg-type]
+            board=board,
+            public_prefix=f"/dazzler/{entry.slug}/-/{board}/",
+        )
+        return sign_context(context, secret or self.secret, **kwargs)
+
+    def ql_stats(self) -> dict[str, Any]:
+        return dict(httpx.get(self.ql + "/__sim/stats").json())
+
+    def reset_ql_stats(self) -> None:
+        httpx.post(self.ql + "/__sim/stats/reset").raise_for_status()
+
+    def ql_entities(self, tenant: str, entity_type: str = ENTITY_TYPE) -> list[str]:
+        answer = httpx.get(
+            self.ql + "/v2/entities",
+            params={"type": entity_type},
+            headers={"Fiware-Service": self.tenants[tenant].fiware_service},
+        )
+        return (
+            [e.get("entityId") or e.get("id") for e in answer.json()] if answer.is_success else []
+        )
+
+    def stop_ql(self) -> None:
+        """Stop the QL/Orion stand-in (its rows are kept in its SQLite store)."""
+        process = self.stack.processes.pop("sim")
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(10)
+
+    def start_ql(self) -> None:
+        """Start the stand-in again on the same ports and store."""
+        log = (self.stack.log_dir / "sim.log").open("ab")
+        with log:
+            self.stack.processes["sim"] = subprocess.Popen(
+                [self.stack.python, *service_spec("sim").argv],
+                env=self.stack.env("sim"),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_ready({"sim": self.ql + "/version"}, 30)
+
+
+def _database_url() -> str:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
+        if found.fetchone() is None:
+            # Another test process may create it at the same moment.
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+                conn.execute(f"CREATE DATABASE {DATABASE}")
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{DATABASE}"
+
+
+def _admin(stack: LocalStack, token: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=stack.url("registry") + "/v1/admin",
+        headers={"Authorization": f"Bearer {token}"},
         timeout=10,
     )
-    answer.raise_for_status()
-    if answer.status_code == 204:
-        return {}
-    return dict(answer.json()["response"])
+
+
+def _wait_for_data(board_stack: BoardStack, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(len(board_stack.ql_entities(t)) >= 2 for t in board_stack.tenants):
+            # A few ticks of history on top of the first one.
+            time.sleep(2.5)
+            return
+        time.sleep(0.3)
+    raise RuntimeError("the generator wrote no data")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardStack]:
+    """sim + generator (1 s ticks), registry on PostgreSQL, the board and the gateway; two
+    tenants created through the registry's admin API, each granted the service's three
+    boards with a 1 s poll interval. Tenant slugs are unique per stack, so stacks never
+    share data."""
+    suffix = secrets.token_hex(3)
+    tenants = {
+        "acme": Tenant(f"acme_{suffix}", "ACME Milling", "Europe/Rome", "dark"),
+        "globex": Tenant(f"globex_{suffix}", "Globex Works", "America/New_York", "light"),
+    }
+    work = tmp_path_factory.mktemp("stack")
+    local = LocalStack(
+        ["sim", "generator", "registry", SERVICE, "gateway"],
+        database_url=_database_url(),
+        redis_url=REDIS_URL,
+        log_dir=work / "logs",
+        env={
+            "sim": {"DAZZLER_SIM_STORE": f"sqlite:{work / 'ql.sqlite'}"},
+            "generator": {
+                "DAZZLER_SIM_TENANTS": ",".join(t.fiware_service for t in tenants.values()),
+                "DAZZLER_SIM_INTERVAL": "1",
+                "DAZZLER_SIM_LOG_LEVEL": "warning",
+            },
+            "registry": {
+                "DAZZLER_REGISTRY_CACHE_PREFIX": f"dazzler:boardstest:{suffix}:",
+                "DAZZLER_REGISTRY_LOG_LEVEL": "WARNING",
+            },
+            SERVICE: {"DAZZLER_BOARD_QL_TIMEOUT": "1", "DAZZLER_BOARD_LOG_LEVEL": "WARNING"},
+            "gateway": {"DAZZLER_GATEWAY_LOG_LEVEL": "warning"},
+        },
+    )
+    with local:
+        token = local.run_command("registry", "tokens", "create", f"boards-{suffix}")
+        with _admin(local, token.strip().splitlines()[-1].strip()) as admin:
+            for tenant in tenants.values():
+                admin.post(
+                    "/tenants",
+                    json={
+                        "slug": tenant.slug,
+                        "display_name": tenant.display_name,
+                        "timezone": tenant.timezone,
+                        "theme": tenant.theme,
+                    },
+                ).raise_for_status()
+                for board in BOARDS:
+                    admin.post(
+                        f"/tenants/{tenant.slug}/boards",
+                        json={"board": board, "settings": {"refresh_seconds": 1}},
+                    ).raise_for_status()
+            board_stack = BoardStack(local, tenants)
+            _wait_for_data(board_stack)
+            try:
+                yield board_stack
+            finally:
+                if "sim" not in local.processes:
+                    board_stack.start_ql()
+                for tenant in tenants.values():
+                    admin.delete(f"/tenants/{tenant.slug}")
+        local.run_command("registry", "tokens", "revoke", f"boards-{suffix}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    context = browser.new_context(accept_downloads=True)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: problems.append(str(e)))
+    yield tab, problems
+    context.close()

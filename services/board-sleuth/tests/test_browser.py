@@ -1,43 +1,13 @@
-"""The sleuth service's boards in headless Chromium behind the stand-in gateway."""
+"""The sleuth service's boards in headless Chromium, reached through the real gateway."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
-    context = browser.new_context(accept_downloads=True)
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: problems.append(str(e)))
-    yield tab, problems
-    context.close()
-
 
 COUNT = (
     "() => document.querySelector('.js-plotly-plot').data.slice(0, 2)"
@@ -45,9 +15,9 @@ COUNT = (
 )
 
 
-def test_slt101_tweezers_render_update_and_download(gateway, page):
+def test_slt101_tweezers_render_update_and_download(stack, page):
     tab, problems = page
-    tab.goto(f"{gateway}/dazzler/acme/-/tweezers/")
+    tab.goto(stack.page_url("acme", "tweezers"))
     tab.wait_for_selector(".bk-status-live", timeout=20_000)
     tab.wait_for_selector(".js-plotly-plot .barlayer .trace", timeout=10_000)
     before = tab.evaluate(COUNT)
@@ -66,9 +36,9 @@ def test_slt101_tweezers_render_update_and_download(gateway, page):
     assert problems == []
 
 
-def test_slt102_defect_bubbles_render(gateway, page):
+def test_slt102_defect_bubbles_render(stack, page):
     tab, problems = page
-    tab.goto(f"{gateway}/dazzler/globex/-/sleuth/")
+    tab.goto(stack.page_url("globex", "sleuth"))
     tab.wait_for_selector(".bk-status-live", timeout=20_000)
     tab.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=10_000)
     assert "Defect size" in tab.inner_text("h1")

@@ -24,7 +24,7 @@ from boardkit.live import live_page_parts, register_live_callbacks
 from boardkit.metrics import CONTENT_TYPE_LATEST
 from boardkit.runtime import Runtime
 from boardkit.shell import page
-from boardkit.theme import BOOTSTRAP_CSS
+from boardkit.theme import BOOTSTRAP_CSS, KIT_CSS
 
 
 class BoardApp:
@@ -70,6 +70,7 @@ def create_board_app(
     )
     dash_app.board_titles = {b.slug: b.title for b in boards}
     dash_app.css.append_css(cast(Any, BOOTSTRAP_CSS))
+    dash_app.css.append_css(cast(Any, KIT_CSS))
 
     def board_page(context: TenantContext) -> Component:
         board = by_slug.get(context.board)

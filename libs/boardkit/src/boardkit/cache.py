@@ -123,19 +123,41 @@ class MemoryCache:
 
 
 class RedisCache:
-    """Cache shared by every replica through Redis (values expire after ``ttl``)."""
+    """Cache shared by every replica through Redis (values expire after ``ttl``).
 
-    def __init__(self, url: str, metrics: BoardMetrics, lock_seconds: float = 5.0) -> None:
+    A value, once read or written, is also kept in this process until the moment Redis
+    expires it: an entry never changes while it lives, so polls within the interval are
+    answered without a round trip to Redis or decoding the frame again (and get the same
+    frame object, which lets per-entry work be reused).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        metrics: BoardMetrics,
+        lock_seconds: float = 5.0,
+        max_local_entries: int = 2000,
+    ) -> None:
         self._redis = aioredis.Redis.from_url(url)
         self._metrics = metrics
         self._lock_seconds = lock_seconds
         self._flights = _Flights()
+        self._local = _LocalCopies(max_local_entries)
 
     async def get(self, key: str, ttl: float, fetch: Fetch) -> Frame:
-        cached = await self._redis.get(_KEY_PREFIX + key)
+        kept = self._local.get(key)
+        if kept is not None:
+            self._metrics.cache.labels("hit").inc()
+            return _unwrap(kept)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.get(_KEY_PREFIX + key)
+            pipe.pttl(_KEY_PREFIX + key)
+            cached, remaining_ms = await pipe.execute()
         if cached is not None:
             self._metrics.cache.labels("hit").inc()
-            return _decode(cached)
+            value = _parse(cached)
+            self._local.put(key, remaining_ms / 1000, value)
+            return _unwrap(value)
         return await self._flights.run(key, lambda: self._fill(key, ttl, fetch), self._metrics)
 
     async def _fill(self, key: str, ttl: float, fetch: Fetch) -> Frame:
@@ -145,18 +167,21 @@ class RedisCache:
             waited = await self._wait_for(value_key, lock_key)
             if waited is not None:
                 self._metrics.cache.labels("joined").inc()
-                return _decode(waited)
+                return _unwrap(_parse(waited))
         self._metrics.cache.labels("miss").inc()
         ttl_ms = max(1, int(ttl * 1000))
         try:
             frame = await fetch()
         except Exception as exc:
-            failure = json.dumps({"error": type(exc).__name__, "message": str(exc)})
-            await self._redis.set(value_key, failure.encode(), px=ttl_ms)
+            failure = CachedFailure(type(exc).__name__, str(exc))
+            raw = json.dumps({"error": failure.kind, "message": str(failure)})
+            await self._redis.set(value_key, raw.encode(), px=ttl_ms)
             await self._redis.delete(lock_key)
+            self._local.put(key, ttl, failure)
             raise
         await self._redis.set(value_key, frame.to_json().encode(), px=ttl_ms)
         await self._redis.delete(lock_key)
+        self._local.put(key, ttl, frame)
         return frame
 
     async def _wait_for(self, value_key: str, lock_key: str) -> bytes | None:
@@ -182,21 +207,52 @@ class RedisCache:
             return False
 
     async def close(self) -> None:
+        self._local.clear()
         await self._redis.aclose()
+
+
+class _LocalCopies:
+    """Values read from Redis, kept until Redis expires them (bounded, oldest out)."""
+
+    def __init__(self, max_entries: int) -> None:
+        self._max = max_entries
+        self._entries: OrderedDict[str, tuple[float, Frame | CachedFailure]] = OrderedDict()
+
+    def get(self, key: str) -> Frame | CachedFailure | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= time.monotonic():
+            del self._entries[key]
+            return None
+        return entry[1]
+
+    def put(self, key: str, seconds: float, value: Frame | CachedFailure) -> None:
+        if seconds <= 0:  # no expiry set (or already gone): do not keep a copy
+            return
+        self._entries[key] = (time.monotonic() + seconds, value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
 
 
 def _unwrap(value: Frame | CachedFailure) -> Frame:
     if isinstance(value, CachedFailure):
-        raise value
+        # A fresh exception each time: re-raising one stored instance would grow its
+        # traceback with every poll.
+        raise CachedFailure(value.kind, str(value))
     return value
 
 
-def _decode(raw: bytes | str) -> Frame:
+def _parse(raw: bytes | str) -> Frame | CachedFailure:
     if isinstance(raw, str):
         raw = raw.encode()
     if raw.startswith(b'{"error"'):
         failure = json.loads(raw)
-        raise CachedFailure(str(failure["error"]), str(failure["message"]))
+        return CachedFailure(str(failure["error"]), str(failure["message"]))
     return Frame.from_json(raw)
 
 

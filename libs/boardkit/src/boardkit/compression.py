@@ -24,7 +24,9 @@ _COMPRESSIBLE = (
     b"application/x-javascript",
     b"image/svg+xml",
 )
-_MIN_SIZE = 500
+# Below about one packet's payload, compressing saves no round trip, only CPU (a live
+# poll's answer is usually a few hundred bytes).
+_MIN_SIZE = 1400
 _ASSET_PREFIX = "/_dash-component-suites/"
 _IMMUTABLE = b"public, max-age=31536000, immutable"
 _PRIVATE = b"private, no-cache"

@@ -8,11 +8,12 @@ and hands the rows to the board's pure trace builder.
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 ENTITY = "entity"
 
@@ -64,15 +65,13 @@ class Frame:
 
     def to_json(self) -> str:
         """Serialise for the shared cache."""
-        return json.dumps(
-            {"times": [t.isoformat() for t in self.times], "columns": dict(self.columns)},
-            separators=(",", ":"),
-        )
+        data = {"times": [t.isoformat() for t in self.times], "columns": dict(self.columns)}
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Frame:
         """Read what :meth:`to_json` wrote."""
-        raw = json.loads(text)
+        raw = orjson.loads(text)
         return cls(
             tuple(datetime.fromisoformat(t) for t in raw["times"]),
             {str(k): list(v) for k, v in raw["columns"].items()},

@@ -1,17 +1,12 @@
 """The page and callbacks of live views: the kit's answer to 'show this series, live'.
 
-Every poll goes through the shared cache, so viewers of the same window cost one query
-per interval between them; the browser keeps the newest time it has in a store and the
-answer carries only the points after it (``extendData``), with each trace's window count
-as its maximum so the window rolls.
+The page parts and the Dash callbacks live here; what the main callback answers is
+decided by :class:`boardkit.updates.LiveController`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,20 +18,13 @@ from tenant_context import TenantContext
 from boardkit import ids, states
 from boardkit.boards import Board
 from boardkit.context import current_context
-from boardkit.controls import (
-    download_control,
-    entity_picker,
-    status_class,
-    status_line,
-    window_picker,
-)
+from boardkit.controls import download_control, entity_picker, status_line, window_picker
 from boardkit.downloads import csv_filename, figure_csv
-from boardkit.frames import Frame, merge_frames
+from boardkit.frames import Frame
 from boardkit.runtime import Runtime, Stopwatch, fiware_context
-from boardkit.views import LiveView, ViewContext, empty_figure, extension
-from boardkit.windows import InvalidWindow, Window, age_text, resolve_window, tenant_zone
-
-MAX_ENTITIES = 12
+from boardkit.updates import LiveController, Outcome, selection_values
+from boardkit.views import LiveView, ViewContext, empty_figure
+from boardkit.windows import tenant_zone
 
 
 def live_page_parts(
@@ -97,179 +85,6 @@ def _view(board: Board) -> LiveView:
     return board.live
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What the main callback sends back (``no_update`` where nothing changes)."""
-
-    figure: Any = no_update
-    extend: Any = no_update
-    cursor: Any = no_update
-    status: states.Status | None = None
-    freshness: Any = no_update
-
-    def as_tuple(self) -> tuple[Any, ...]:
-        if self.status is None:
-            status_parts: tuple[Any, ...] = (no_update, no_update, no_update)
-        else:
-            status_parts = (
-                self.status.message,
-                self.status.color,
-                status_class(self.status.kind),
-            )
-        return (self.figure, self.extend, self.cursor, *status_parts, self.freshness)
-
-
-class LiveController:
-    """Fetches windows through the cache and decides between a full figure and new points."""
-
-    def __init__(self, runtime: Runtime, boards: Mapping[str, Board]) -> None:
-        self.runtime = runtime
-        self.boards = boards
-
-    async def window_frame(
-        self, context: TenantContext, view: LiveView, selected: Sequence[str | None], window: Window
-    ) -> Frame:
-        """The merged frame of every selected entity's window (one cached query each)."""
-        ttl = self.runtime.refresh_seconds(context)
-        fiware = fiware_context(context)
-        attrs = ",".join(view.attrs)
-
-        async def one(entity: str | None) -> Frame:
-            def fetch() -> Any:
-                return view.fetch(self.runtime.ql, fiware, entity, window)
-
-            parts = ("window", view.entity_type, attrs, entity or "*", window.key)
-            return await self.runtime.cached(context, parts, ttl, fetch)
-
-        frames = await asyncio.gather(*(one(entity) for entity in selected))
-        return merge_frames(frames)
-
-    async def update(
-        self,
-        context: TenantContext,
-        selection: Any,
-        choice: str | None,
-        last_n: Any,
-        start: str | None,
-        end: str | None,
-        *,
-        poll: bool,
-        initial: bool,
-        cursor: Mapping[str, Any] | None,
-    ) -> Outcome:
-        """Compute the main callback's answer (see the module docstring)."""
-        board = self.boards[context.board]
-        view = _view(board)
-        zone = tenant_zone(context.timezone)
-        base = ViewContext(theme=context.theme, zone=zone, settings=context.settings)
-        now = datetime.now(UTC)
-        try:
-            window = resolve_window(choice, last_n, start, end, zone)
-        except InvalidWindow as exc:
-            if poll:
-                return Outcome()
-            status = states.status_for_error(exc)
-            return Outcome(empty_figure(status.message, base), cursor={"ok": False}, status=status)
-        selected: list[str | None] = [None]
-        if view.pick_entities:
-            selected = [*_selection(selection)[:MAX_ENTITIES]]
-        if not selected:
-            if initial:
-                return Outcome(status=states.LOADING)
-            if poll and cursor and cursor.get("sig") is None:
-                return Outcome()
-            return Outcome(
-                empty_figure(states.NO_SELECTION.message, base),
-                cursor={"sig": None, "ok": False},
-                status=states.NO_SELECTION,
-                freshness="",
-            )
-        sig = json.dumps([sorted(str(s) for s in selected), window.key])
-        same = bool(cursor) and cursor.get("sig") == sig and cursor.get("ok")  # type: ignore[union-attr]
-        if poll and same and not cursor.get("live"):  # type: ignore[union-attr]
-            return Outcome()
-        try:
-            frame = await self.window_frame(context, view, selected, window)
-        except Exception as exc:
-            status = states.status_for_error(exc)
-            if same:
-                return Outcome(status=status)
-            return Outcome(
-                empty_figure(status.message, base),
-                cursor={"sig": sig, "ok": False},
-                status=status,
-                freshness="",
-            )
-        vctx = replace(base, entities=tuple(s for s in selected if s), window=window)
-        fresh_text = self._freshness(frame, now, zone)
-        live = window.is_live(now)
-        if poll and same and cursor is not None:
-            known = _parse_time(cursor.get("last"))
-            new = frame.after(known)
-            if not len(new):
-                return Outcome(status=states.live(len(frame)), freshness=fresh_text)
-            if view.needs_redraw is None or not view.needs_redraw(frame, new):
-                ext = extension(
-                    cursor.get("keys", []),
-                    view.traces(frame, vctx),
-                    view.traces(new, vctx),
-                    self.runtime.settings.max_points,
-                )
-                if ext is not None:
-                    moved = {**cursor, "last": _iso(new.last_time)}
-                    return Outcome(
-                        extend=ext.as_prop(),
-                        cursor=moved,
-                        status=states.live(len(frame)),
-                        freshness=fresh_text,
-                    )
-        return self._full(view, vctx, frame, sig, live, fresh_text)
-
-    def _full(
-        self, view: LiveView, vctx: ViewContext, frame: Frame, sig: str, live: bool, fresh: str
-    ) -> Outcome:
-        cursor = {"sig": sig, "ok": True, "live": live, "last": _iso(frame.last_time), "keys": []}
-        if not len(frame):
-            return Outcome(
-                empty_figure(states.NO_DATA.message, vctx),
-                cursor=cursor,
-                status=states.NO_DATA,
-                freshness=fresh,
-            )
-        traces = view.traces(frame, vctx)
-        figure = view.figure(traces, vctx)
-        figure.update_layout(uirevision=sig)
-        cursor["keys"] = [t.key for t in traces]
-        status = states.live(len(frame)) if live else states.paused(len(frame))
-        return Outcome(figure, cursor=cursor, status=status, freshness=fresh)
-
-    @staticmethod
-    def _freshness(frame: Frame, now: datetime, zone: Any) -> str:
-        checked = now.astimezone(zone).strftime("%H:%M:%S")
-        return f"{age_text(frame.last_time, now)} · checked {checked}"
-
-
-def _selection(value: Any) -> Sequence[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value if v]
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Board]) -> None:
     """Register the kit's callbacks once for every live board of the app (MATCH on board)."""
     controller = LiveController(runtime, boards)
@@ -299,7 +114,7 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
                 status = states.status_for_error(exc)
                 return no_update, no_update, no_update, status.message
         options = [{"label": _short(entity), "value": entity} for entity in found]
-        chosen = list(_selection(current))
+        chosen = list(selection_values(current))
         if not found:
             return (
                 options,

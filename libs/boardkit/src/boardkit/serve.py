@@ -5,14 +5,31 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import uvicorn
+from settings_cli import load_settings
 
 from boardkit.app import BoardApp
 from boardkit.config import BoardSettings
 from boardkit.logs import configure_logging
 
 
-def serve(create_app: Callable[[BoardSettings], BoardApp], settings: BoardSettings) -> None:
-    """Serve ``create_app(settings)`` with uvicorn in this process, logging JSON."""
+def serve(
+    create_app: Callable[[BoardSettings], BoardApp],
+    settings: BoardSettings | type[BoardSettings],
+) -> None:
+    """Serve ``create_app(settings)`` with uvicorn in this process, logging JSON.
+
+    Given the settings class rather than settings, the command line answers ``--help``
+    with every environment variable, and a missing or invalid one ends the process with a
+    clear message instead of a traceback.
+    """
+    if isinstance(settings, type):
+        settings_cls = settings
+        settings = load_settings(
+            settings_cls,
+            settings_cls,
+            prog=f"python -m {settings_cls.__module__.split('.')[0]}",
+            description="Serve a Dazzler board service for every tenant, behind the gateway.",
+        )
     configure_logging(settings.log_level)
     app = create_app(settings)
     uvicorn.run(

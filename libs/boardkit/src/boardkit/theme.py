@@ -17,6 +17,8 @@ BOOTSTRAP_CSS: dict[str, Any] = {
     "namespace": "bootstrap",
     "relative_package_path": "static/bootstrap/css/bootstrap.min.css",
 }
+# Loaded after Bootstrap: dark-mode colours for Dash's own controls (dropdowns etc.).
+KIT_CSS: dict[str, Any] = {"namespace": "boardkit", "relative_package_path": "static/boardkit.css"}
 
 # Colour-blind-safe series colours, in order of use.
 SERIES_COLORS = (

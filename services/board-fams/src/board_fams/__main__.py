@@ -5,12 +5,12 @@ from __future__ import annotations
 from boardkit import serve
 
 from board_fams.app import create_app
-from board_fams.config import get_settings
+from board_fams.config import Settings
 
 
 def main() -> None:
     """Run the service until interrupted."""
-    serve(create_app, get_settings())
+    serve(create_app, Settings)
 
 
 if __name__ == "__main__":
