@@ -39,3 +39,25 @@ def test_a_failing_migration_is_reported_with_its_output(tmp_path) -> None:
     with pytest.raises(CommandFailed, match="registry migrate exited"):
         stack.start(timeout=30)
     assert stack.processes == {}
+
+
+def test_one_service_can_be_stopped_started_and_restarted(tmp_path) -> None:
+    stack = LocalStack(["sim"], database_url="postgresql://unused", log_dir=tmp_path)
+    ql = stack.url("sim", "ql") + "/version"
+    with stack:
+        first = stack.processes["sim"].pid
+        stack.restart("sim")
+        assert stack.processes["sim"].pid != first
+        assert httpx.get(ql).status_code == 200
+        stack.stop_service("sim", kill=True)
+        assert not stack.is_running("sim")
+        assert not os.path.exists(f"/proc/{first}")
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(ql)
+        stack.stop_service("sim")  # already stopped: nothing to do
+        stack.start_service("sim")
+        assert httpx.get(ql).status_code == 200
+        with pytest.raises(ValueError, match="already running"):
+            stack.start_service("sim")
+        last = stack.processes["sim"].pid
+    assert not os.path.exists(f"/proc/{last}")

@@ -180,11 +180,6 @@ def test_malformed_callback_bodies_show_no_trace_or_data(callback_answers, recor
     outcome.held = True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="boardkit lets Dash answer 500 (without a trace) to malformed callback bodies; "
-    "they should be refused with 400",
-)
 def test_malformed_callback_bodies_get_4xx(callback_answers, recorder) -> None:
     outcome = recorder.start(
         "bad-input",

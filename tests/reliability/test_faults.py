@@ -109,7 +109,8 @@ async def test_redis_outage_keeps_registry_and_boards_answering(fault_stack, rec
         "faults",
         "Redis stopped and restarted",
         "private Redis killed for 3 s under 4 polling viewers, then started empty",
-        "registry and boards keep answering (no 5xx); caches fill Redis again",
+        "registry and boards keep answering (no 5xx); viewers keep seeing live data (the "
+        "boards' cache falls back to in-process); caches fill Redis again",
     )
     stack = fault_stack.stack
     registry = stack.url("registry")
@@ -138,6 +139,7 @@ async def test_redis_outage_keeps_registry_and_boards_answering(fault_stack, rec
     assert set(routes) == {200}
     assert during
     assert not load.failed(running.all())
+    assert {a.kind for a in during} == {"live"}, "viewers stopped seeing data without Redis"
     assert refilled, "nothing was cached in Redis after it came back"
     outcome.held = True
 

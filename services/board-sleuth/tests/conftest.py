@@ -7,8 +7,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ import httpx
 import psycopg
 import pytest
 from boardkit.testing import live_outputs, live_update_request
-from dazzler_stack import LocalStack, service_spec, wait_ready
+from dazzler_stack import LocalStack
 from playwright.sync_api import Browser, Page, sync_playwright
 from tenant_context import TenantContext, sign_context
 
@@ -119,23 +117,11 @@ class BoardStack:
 
     def stop_ql(self) -> None:
         """Stop the QL/Orion stand-in (its rows are kept in its SQLite store)."""
-        process = self.stack.processes.pop("sim")
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(10)
+        self.stack.stop_service("sim")
 
     def start_ql(self) -> None:
         """Start the stand-in again on the same ports and store."""
-        log = (self.stack.log_dir / "sim.log").open("ab")
-        with log:
-            self.stack.processes["sim"] = subprocess.Popen(
-                [self.stack.python, *service_spec("sim").argv],
-                env=self.stack.env("sim"),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_ready({"sim": self.ql + "/version"}, 30)
+        self.stack.start_service("sim", timeout=30)
 
 
 def _database_url() -> str:
@@ -222,7 +208,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardStack]:
             try:
                 yield board_stack
             finally:
-                if "sim" not in local.processes:
+                if not local.is_running("sim"):
                     board_stack.start_ql()
                 for tenant in tenants.values():
                     admin.delete(f"/tenants/{tenant.slug}")

@@ -165,6 +165,57 @@ class LocalStack:
                 _signal_group(process, signal.SIGKILL)
         self.processes.clear()
 
+    def is_running(self, service: str) -> bool:
+        """Whether ``service`` was started and its process has not exited."""
+        process = self.processes.get(service)
+        return process is not None and process.poll() is None
+
+    def stop_service(self, service: str, *, kill: bool = False, timeout: float = 10.0) -> None:
+        """Stop one service (SIGTERM, or SIGKILL at once with ``kill``, as a crash would),
+        with its children; the others keep running. Stopping a stopped service does nothing.
+        """
+        process = self.processes.pop(service, None)
+        if process is None:
+            return
+        _signal_group(process, signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+        else:
+            _signal_group(process, signal.SIGKILL)
+
+    def start_service(self, service: str, *, wait: bool = True, timeout: float = 60.0) -> None:
+        """Start one service again on its ports (or for the first time, when it was not in
+        the subset) and, with ``wait``, wait until its readiness probes answer 200.
+
+        Raise ValueError if it is already running, :class:`NotReady` if it does not become
+        ready (with the tail of its log attached as a note).
+        """
+        if self.is_running(service):
+            raise ValueError(f"{service} is already running")
+        service_spec(service)
+        if service not in self.services:
+            self.services = [name for name in ALL_SERVICES if name in {*self.services, service}]
+        self._spawn(service)
+        if not wait:
+            return
+        probes = {k: v for k, v in self.probes().items() if k.split("/")[0] == service}
+        try:
+            wait_ready(probes, timeout, check_alive=self.exited)
+        except BaseException as exc:
+            exc.add_note(f"--- {service}.log\n{self.log_tail(service)}")
+            raise
+
+    def restart(
+        self, service: str, *, kill: bool = False, wait: bool = True, timeout: float = 60.0
+    ) -> None:
+        """Stop ``service`` (see :meth:`stop_service`) and start it again on the same ports,
+        with the same environment (see :meth:`start_service`)."""
+        self.stop_service(service, kill=kill)
+        self.start_service(service, wait=wait, timeout=timeout)
+
     def _spawn(self, name: str) -> None:
         spec = service_spec(name)
         self.log_dir.mkdir(parents=True, exist_ok=True)

@@ -12,14 +12,16 @@ See libs/boardkit/README.md for the full guide.
 
 from boardkit.app import BoardApp, create_board_app
 from boardkit.boards import Board
-from boardkit.cache import CachedFailure, MemoryCache, RedisCache, WindowCache
+from boardkit.cache import CachedFailure, MemoryCache, WindowCache
 from boardkit.config import BoardSettings
 from boardkit.context import NoTenantContext, current_context, maybe_context
 from boardkit.controls import download_control, entity_picker, status_line, window_picker
 from boardkit.downloads import figure_csv, figure_rows
 from boardkit.frames import ENTITY, Frame, frame_from_series, merge_frames
+from boardkit.guard import MalformedCallback
 from boardkit.runtime import Runtime, Stopwatch, fiware_context
 from boardkit.serve import serve
+from boardkit.shared_cache import RedisCache
 from boardkit.states import Status, status_for_error
 from boardkit.theme import (
     ALERT_COLOR,
@@ -46,6 +48,7 @@ __all__ = [
     "Frame",
     "InvalidWindow",
     "LiveView",
+    "MalformedCallback",
     "MemoryCache",
     "NoTenantContext",
     "RedisCache",

@@ -19,10 +19,12 @@ from boardkit.boards import Board
 from boardkit.compression import Compression
 from boardkit.config import BoardSettings
 from boardkit.context import ASGIApp, Receive, Scope, Send, TenantGate, maybe_context
+from boardkit.guard import CallbackGuard, CallbackShapes, on_callback_error
 from boardkit.index import BoardDash
 from boardkit.live import live_page_parts, register_live_callbacks
 from boardkit.metrics import CONTENT_TYPE_LATEST
 from boardkit.runtime import Runtime
+from boardkit.shared_cache import RedisCache
 from boardkit.shell import page
 from boardkit.theme import BOOTSTRAP_CSS, KIT_CSS
 
@@ -67,6 +69,7 @@ def create_board_app(
         update_title="",
         assets_folder=str(_no_assets()),
         include_assets_files=False,
+        on_error=on_callback_error,
     )
     dash_app.board_titles = {b.slug: b.title for b in boards}
     dash_app.css.append_css(cast(Any, BOOTSTRAP_CSS))
@@ -114,7 +117,8 @@ def create_board_app(
 
     server.router.lifespan_context = lifespan
     secret = settings.shared_secret.get_secret_value()
-    gated = TenantGate(server, secret, settings.context_max_age, runtime.metrics)
+    guarded = CallbackGuard(server, CallbackShapes(dash_app.callback_map))
+    gated = TenantGate(guarded, secret, settings.context_max_age, runtime.metrics)
     return BoardApp(Compression(gated), dash_app, runtime)
 
 
@@ -132,6 +136,9 @@ def _add_probes(server: FastAPI, runtime: Runtime) -> None:
             checks["quantumleap"] = False
             checks["quantumleap_error"] = type(exc).__name__
         checks["cache"] = await runtime.cache.ping()
+        if isinstance(runtime.cache, RedisCache):
+            # Reported, not required: without Redis the cache falls back to in-process.
+            checks["redis"] = await runtime.cache.redis_reachable()
         ready = bool(checks["quantumleap"]) and bool(checks["cache"])
         return JSONResponse(
             {"status": "ready" if ready else "not ready", "checks": checks},

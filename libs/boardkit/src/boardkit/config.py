@@ -48,6 +48,16 @@ class BoardSettings(BaseSettings):
         default="",
         description="Redis URL for the shared poller cache; empty keeps the cache in-process.",
     )
+    redis_timeout: float = Field(
+        default=0.5,
+        gt=0,
+        description="Seconds a Redis call may take before the cache falls back to in-process.",
+    )
+    redis_retry_seconds: float = Field(
+        default=3.0,
+        gt=0,
+        description="While Redis is down, how often the cache tries it again.",
+    )
     refresh_seconds: float = Field(
         default=5.0,
         gt=0,

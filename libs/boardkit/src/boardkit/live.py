@@ -23,6 +23,13 @@ from boardkit.downloads import csv_filename, figure_csv
 from boardkit.frames import Frame
 from boardkit.runtime import Runtime, Stopwatch, fiware_context
 from boardkit.updates import LiveController, Outcome, selection_values
+from boardkit.values import (
+    checked_cursor,
+    checked_figure,
+    checked_number,
+    checked_selection,
+    checked_text,
+)
 from boardkit.views import LiveView, ViewContext, empty_figure
 from boardkit.windows import tenant_zone
 
@@ -104,6 +111,7 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
     )
     async def load_entities(_tick: int | None, current: Any) -> tuple[Any, ...]:
         context = current_context()
+        current = checked_selection(current)
         view = live_board(context)
         if view is None or not view.pick_entities:
             return no_update, no_update, no_update, no_update
@@ -163,6 +171,12 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         cursor: Mapping[str, Any] | None,
     ) -> tuple[Any, ...]:
         context = current_context()
+        selection = checked_selection(selection)
+        choice = checked_text(choice, "the time window")
+        last_n = checked_number(last_n, "the number of points")
+        start = checked_text(start, "the start of the range")
+        end = checked_text(end, "the end of the range")
+        cursor = checked_cursor(cursor)
         if live_board(context) is None:
             return Outcome().as_tuple()
         triggered = ctx.triggered_id
@@ -190,6 +204,7 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
     )
     async def download(_clicks: int | None, figure: Mapping[str, Any] | None) -> Any:
         context = current_context()
+        figure = checked_figure(figure)
         view = live_board(context)
         if view is None or not figure:
             return no_update

@@ -134,6 +134,8 @@ def _parse_time(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
+    # The kit only ever sends aware times; a naive one cannot be compared with the frame's.
+    return moment if moment.tzinfo is not None else None

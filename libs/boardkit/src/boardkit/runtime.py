@@ -11,10 +11,11 @@ import httpx
 from ngsi import AsyncOrionClient, AsyncQuantumLeapClient, FiwareContext
 from tenant_context import TenantContext
 
-from boardkit.cache import WindowCache, build_cache
+from boardkit.cache import WindowCache
 from boardkit.config import BoardSettings
 from boardkit.frames import Frame
 from boardkit.metrics import BoardMetrics
+from boardkit.shared_cache import build_cache
 
 
 class NotStarted(RuntimeError):
@@ -28,7 +29,11 @@ class Runtime:
         self.settings = settings
         self.metrics = BoardMetrics()
         self.cache: WindowCache = build_cache(
-            settings.redis_url, self.metrics, settings.cache_max_entries
+            settings.redis_url,
+            self.metrics,
+            settings.cache_max_entries,
+            redis_timeout=settings.redis_timeout,
+            redis_retry_seconds=settings.redis_retry_seconds,
         )
         self._ql_http: httpx.AsyncClient | None = None
         self._orion_http: httpx.AsyncClient | None = None

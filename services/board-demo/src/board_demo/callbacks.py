@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from boardkit import Runtime, current_context, figure_template
+from boardkit import MalformedCallback, Runtime, current_context, figure_template
 from dash import MATCH, Dash, Input, Output
 from fastapi import FastAPI
 from fastapi.responses import Response
@@ -51,6 +51,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         Input(ids.theme(MATCH), "value"),
     )
     def choose_theme(slug: str | None) -> str:
+        if slug is not None and not isinstance(slug, str):
+            raise MalformedCallback("the theme is not a name")
         chosen = slug if slug in THEMES else DEFAULT_THEME
         return theme_href(current_context(), chosen)
 

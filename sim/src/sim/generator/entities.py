@@ -14,6 +14,9 @@ INSPECTION_CAMERAS = 2
 WORKERS = 6
 LINES = 3
 RAW_MATERIAL_THRESHOLD = 0.5
+# Real lines scrap a small share of what they inspect: about one item in eight is drawn
+# above its threshold, the rest well under it.
+SCRAP_SHARE = 0.12
 # Each tick has this chance of a new intervention (assignment or execution).
 INTERVENTION_CHANCE = 0.2
 
@@ -119,8 +122,16 @@ class TenantFeed:
     def _item_suffix(self, moment: datetime) -> str:
         return f"item-{moment:%Y%m%d%H%M%S}-{self.ticks}"
 
+    def _conformance(self, threshold: float) -> float:
+        """A conformance indicator for an item whose spec threshold is ``threshold``."""
+        if self.rng.random() < SCRAP_SHARE:
+            # Strictly above the threshold, up to 1 (certain scrap).
+            return round(threshold + (1 - threshold) * self.rng.uniform(0.02, 1.0), 4)
+        # Conforming items sit mostly well under the threshold (mean about a third of it).
+        return round(threshold * self.rng.betavariate(2, 4), 4)
+
     def _raw_material(self, moment: datetime) -> Entity:
-        indicator = round(self.rng.betavariate(2, 4), 4)
+        indicator = self._conformance(RAW_MATERIAL_THRESHOLD)
         return {
             "id": urn("raw_material", self._item_suffix(moment)),
             "type": "raw_material",
@@ -130,7 +141,7 @@ class TenantFeed:
 
     def _tweezers(self, moment: datetime) -> Entity:
         spec = round(self.rng.choice([0.3, 0.35, 0.4]), 2)
-        indicator = round(self.rng.betavariate(2, 4), 4)
+        indicator = self._conformance(spec)
         return {
             "id": urn("tweezers_measurement", self._item_suffix(moment)),
             "type": "tweezers_measurement",
