@@ -5,7 +5,8 @@ PYTHON ?= python3
 SRC_DIRS := libs/ngsi/src libs/tenant-context/src libs/settings-cli/src libs/boardkit/src sim/src \
 	services/gateway/src services/tenant-registry/src \
 	services/board-roughnator/src services/board-sleuth/src services/board-fams/src \
-	services/board-insight/src services/board-demo/src stack/src
+	services/board-insight/src services/board-demo/src stack/src \
+	loadtest/src bench/src
 
 .PHONY: install run test test-fast lint fmt typecheck bench bench-gateway bench-registry \
 	bench-boards soak reliability-long clean
@@ -35,6 +36,10 @@ fmt: install
 
 typecheck: install
 	$(UV) run --frozen mypy $(SRC_DIRS)
+
+# The full benchmark report (bench/report.md with plots); bounded, about 20 minutes.
+bench: install
+	$(UV) run --frozen python -m dazzler_bench
 
 # Benchmarks print numbers (ratios against a baseline measured in the same run); they are
 # not part of `make test`, which runs a short smoke version of each.

@@ -76,6 +76,12 @@ class BoardSettings(BaseSettings):
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
     access_log: bool = Field(default=False, description="Log every request (uvicorn).")
+    keep_alive_seconds: float = Field(
+        default=75.0,
+        gt=0,
+        description="How long an idle keep-alive connection stays open; longer than any "
+        "poll interval, so a poll never races the server closing its connection.",
+    )
 
     @field_validator("ql_url", "orion_url")
     @classmethod

@@ -38,6 +38,7 @@ def serve(
         port=settings.port,
         log_config=None,
         access_log=settings.access_log,
+        timeout_keep_alive=int(settings.keep_alive_seconds),
         proxy_headers=False,
         server_header=False,
         lifespan="on",

@@ -1,0 +1,1 @@
+"""Dazzler benchmark report."""

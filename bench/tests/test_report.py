@@ -1,0 +1,55 @@
+"""The report renders every section, its figures table and its plots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dazzler_bench.capacity import Search
+from dazzler_bench.openmodel import OpenResult
+from dazzler_bench.ql_load import series_queries
+from dazzler_bench.report import Report
+from dazzler_bench.runs import RunResult
+
+
+def _result(users: int, p95: float, failures: int = 0) -> RunResult:
+    return RunResult(
+        users=users, poll_count=50, poll_p50_ms=p95 / 2, poll_p95_ms=p95, poll_rps=users / 5,
+        poll_bytes=900.0, requests=70, failures=failures, rps=users / 4, cpu_warning=False,
+        errors=("1x POST poll: HTTP 502",) if failures else (),
+    )  # fmt: skip
+
+
+def test_report_has_figures_sections_and_plots(tmp_path: Path) -> None:
+    report = Report(tmp_path, quick=False)
+    results = {"direct": _result(50, 20), "nginx": _result(50, 22), "gateway": _result(50, 25)}
+    report.proxies(50, results, None)
+    report.ql([(1, 1.0, _result(1, 10)), (100, 1.0, _result(100, 40))])
+    report.memory([(0, 100.0), (3, 104.5)], {"wire": 700.0, "json": 2100.0})
+    ours = Search(steps=[_result(100, 50), _result(200, 300, failures=1)], max_viewers=100)
+    ours.confirmed = [_result(100, 60)] * 3
+    base = Search(steps=[_result(10, 90), _result(20, 400)], max_viewers=10)
+    figures = {"max_viewers_p95_250ms": 100, "gain_vs_baseline_ratio": 10.0}
+    report.capacity(ours, base, figures)
+    report.open_model(100, [OpenResult(16.0, 320, 0, 20.0, 45.0)])
+    path = report.write(figures, 60.0)
+    text = path.read_text()
+    assert "| `max_viewers_p95_250ms` | 100 |" in text
+    assert "Closed loop" in text
+    assert "1x POST poll: HTTP 502" in text
+    for name in ("latency.png", "throughput.png", "ql_queries.png", "board_rss.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+        assert f"({name})" in text
+
+
+def test_only_series_reads_count_as_viewer_queries() -> None:
+    stats = {
+        "requests": {
+            "GET /version": 1,
+            "GET /health": 4,
+            "POST /v2/notify": 400,
+            "GET /v2/entities": 7,
+            "GET /v2/entities/{entity_id}": 30,
+            "GET /v2/types/{entity_type}": 5,
+        }
+    }
+    assert series_queries(stats) == 35
