@@ -30,16 +30,21 @@ class Settings(BaseSettings):
         1,
         ge=1,
         description="Server processes sharing the port. Each keeps its own route cache, "
-        "signature cache, Redis subscriber and metrics; one per core is the production "
-        "choice (2 on a 2-core machine).",
+        "signature cache and Redis subscriber; /metrics sums all of them. One per core is "
+        "the production choice (2 on a 2-core machine).",
     )
     registry_url: str = Field(
         "http://127.0.0.1:8001", description="Base URL of the tenant registry's read API."
     )
     redis_url: str = Field(
         "",
-        description="Redis URL for registry change notices; empty means no Redis, and "
-        "cached routes then live only for cache_ttl seconds.",
+        # Plain REDIS_URL is the registry's too: one variable points both at the Redis
+        # whose change notices the gateway must hear. The prefixed name wins when both
+        # are set.
+        validation_alias=AliasChoices("DAZZLER_GATEWAY_REDIS_URL", "REDIS_URL"),
+        description="Redis URL for registry change notices (DAZZLER_GATEWAY_REDIS_URL, or "
+        "REDIS_URL); empty means no Redis, and cached routes then live only for "
+        "cache_ttl seconds.",
     )
     upstreams: dict[str, list[str]] = Field(
         default_factory=lambda: {k: list(v) for k, v in _DEFAULT_UPSTREAMS.items()},

@@ -11,6 +11,7 @@ from uvicorn.config import LOGGING_CONFIG
 
 from gateway.app import GatewayApp, create_app
 from gateway.config import Settings, get_settings
+from gateway.metrics import shared_metrics_dir
 from gateway.write_coalescing import CoalescingHttpProtocol
 
 # Young-generation collections stay frequent enough to free request garbage promptly;
@@ -66,7 +67,11 @@ def serve(settings: Settings | None = None) -> None:
         "http": CoalescingHttpProtocol,
     }
     if settings.workers > 1:
-        # Each worker is a fresh interpreter that reads the same environment.
-        uvicorn.run("gateway.serving:served_app", factory=True, workers=settings.workers, **options)
+        # Each worker is a fresh interpreter that reads the same environment, including
+        # the metrics directory that lets one scrape count every worker.
+        with shared_metrics_dir():
+            uvicorn.run(
+                "gateway.serving:served_app", factory=True, workers=settings.workers, **options
+            )
     else:
         uvicorn.run(served_app(settings), **options)

@@ -27,3 +27,24 @@ def test_bad_upstream_url_names_the_service(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("DAZZLER_GATEWAY_UPSTREAMS", '{"board-demo": ["board-demo:8105"]}')
     with pytest.raises(ValidationError, match="board-demo"):
         Settings(shared_secret="x" * 32)
+
+
+@pytest.fixture
+def no_redis_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    monkeypatch.setenv("DAZZLER_SHARED_SECRET", "x" * 32)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("DAZZLER_GATEWAY_REDIS_URL", raising=False)
+    return monkeypatch
+
+
+def test_plain_redis_url_configures_change_notices(no_redis_env: pytest.MonkeyPatch) -> None:
+    assert Settings().redis_url == ""
+    no_redis_env.setenv("REDIS_URL", "redis://redis.example:6379/0")
+    assert Settings().redis_url == "redis://redis.example:6379/0"
+
+
+def test_prefixed_redis_url_wins_over_plain(no_redis_env: pytest.MonkeyPatch) -> None:
+    no_redis_env.setenv("REDIS_URL", "redis://shared:6379/0")
+    no_redis_env.setenv("DAZZLER_GATEWAY_REDIS_URL", "redis://gateway-only:6379/2")
+    assert Settings().redis_url == "redis://gateway-only:6379/2"
+    assert Settings(redis_url="redis://given:6379/0").redis_url == "redis://given:6379/0"

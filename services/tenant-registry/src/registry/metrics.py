@@ -27,6 +27,12 @@ class RegistryMetrics:
             "Tenant lookups not in the cache, answered from the database.",
             registry=self.collector,
         )
+        self.fills_refused = Counter(
+            "registry_cache_fills_refused",
+            "Tables read from the database but not cached because a write to the same "
+            "tenant happened during the read.",
+            registry=self.collector,
+        )
         self.db_fallbacks = Counter(
             "registry_db_fallbacks",
             "Tenant lookups answered from the database because Redis was unavailable.",

@@ -6,7 +6,9 @@ database without knowing which store they have.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -22,17 +24,47 @@ from registry.metrics import RegistryMetrics
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# KEYS: the value, its generation. ARGV: the generation the reader saw ("" for none), the
+# value, its TTL in ms. The check and the write are one step for every other client.
+_FILL_IF_GENERATION = """
+local current = redis.call('GET', KEYS[2])
+if (current or '') ~= ARGV[1] then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+"""
+
+
+def _milliseconds(seconds: float) -> int:
+    return max(1, int(seconds * 1000))
+
 
 class StoreUnavailable(Exception):
     """The store cannot be used right now; answer from the database instead."""
 
 
 class Store(Protocol):
-    """What the route cache needs from a key-value store."""
+    """What the route cache needs from a key-value store.
 
-    def get(self, key: str) -> str | None: ...
-    def set(self, key: str, value: str, ttl: float) -> None: ...
-    def delete(self, keys: Sequence[str]) -> None: ...
+    Each cached value has a generation key beside it, changed by every write. A reader
+    notes the generation together with its miss and fills the cache only if the
+    generation is still the same, so a write that commits while the reader is between
+    the database and the cache is never hidden by the reader's older copy.
+    """
+
+    def read(self, key: str, generation_key: str) -> tuple[str | None, str | None]:
+        """The value of ``key`` (None: absent) and the current generation (None: none)."""
+        ...
+
+    def fill(self, key: str, value: str, ttl: float, generation_key: str, seen: str | None) -> bool:
+        """Store ``value`` for ``ttl`` s only if the generation is still ``seen``."""
+        ...
+
+    def bump(self, generation_key: str, keys: Sequence[str], ttl: float) -> None:
+        """Give ``generation_key`` a new value for ``ttl`` s and delete ``keys``, at once."""
+        ...
+
     def publish(self, channel: str, message: str) -> None: ...
     def close(self) -> None: ...
 
@@ -42,27 +74,36 @@ class MemoryStore:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._items: dict[str, tuple[float, str]] = {}
+        self._generations = itertools.count(1)
         self._lock = threading.Lock()
         self._clock = clock
 
-    def get(self, key: str) -> str | None:
+    def read(self, key: str, generation_key: str) -> tuple[str | None, str | None]:
         with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            if item[0] <= self._clock():
-                del self._items[key]
-                return None
-            return item[1]
+            return self._get(key), self._get(generation_key)
 
-    def set(self, key: str, value: str, ttl: float) -> None:
+    def fill(self, key: str, value: str, ttl: float, generation_key: str, seen: str | None) -> bool:
         with self._lock:
+            if self._get(generation_key) != seen:
+                return False
             self._items[key] = (self._clock() + ttl, value)
+            return True
 
-    def delete(self, keys: Sequence[str]) -> None:
+    def bump(self, generation_key: str, keys: Sequence[str], ttl: float) -> None:
         with self._lock:
+            # A process-wide sequence: a generation value is never handed out twice.
+            self._items[generation_key] = (self._clock() + ttl, str(next(self._generations)))
             for key in keys:
                 self._items.pop(key, None)
+
+    def _get(self, key: str) -> str | None:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        if item[0] <= self._clock():
+            del self._items[key]
+            return None
+        return item[1]
 
     def publish(self, channel: str, message: str) -> None:
         """Nobody can listen without Redis."""
@@ -98,6 +139,7 @@ class RedisStore:
             retry=Retry(NoBackoff(), 0),
             decode_responses=True,
         )
+        self._fill_script = self._client.register_script(_FILL_IF_GENERATION)
         self._prefix = prefix
         self._channel = channel
         self._retry_seconds = retry_seconds
@@ -107,15 +149,32 @@ class RedisStore:
         self._retry_at = 0.0
         metrics.redis_up.set(1)
 
-    def get(self, key: str) -> str | None:
-        return self._call(lambda: self._client.get(key))  # type: ignore[return-value]
+    def read(self, key: str, generation_key: str) -> tuple[str | None, str | None]:
+        # Both in one round trip; the caller reads the database only after this.
+        values: list[str | None] = self._call(
+            lambda: self._client.mget([key, generation_key])  # type: ignore[arg-type,return-value]
+        )
+        return values[0], values[1]
 
-    def set(self, key: str, value: str, ttl: float) -> None:
-        self._call(lambda: self._client.set(key, value, px=max(1, int(ttl * 1000))))
+    def fill(self, key: str, value: str, ttl: float, generation_key: str, seen: str | None) -> bool:
+        args: list[str | int] = [seen or "", value, _milliseconds(ttl)]
+        stored = self._call(lambda: self._fill_script(keys=[key, generation_key], args=args))
+        return bool(stored)
 
-    def delete(self, keys: Sequence[str]) -> None:
-        if keys:
-            self._call(lambda: self._client.delete(*keys))
+    def bump(self, generation_key: str, keys: Sequence[str], ttl: float) -> None:
+        # A random value rather than INCR: generation keys vanish when the store drops
+        # its keys after an outage, and a restarted counter could repeat a value a slow
+        # reader still holds.
+        generation = secrets.token_hex(8)
+
+        def write() -> None:
+            with self._client.pipeline(transaction=True) as pipe:
+                pipe.set(generation_key, generation, px=_milliseconds(ttl))
+                if keys:
+                    pipe.delete(*keys)
+                pipe.execute()
+
+        self._call(write)
 
     def publish(self, channel: str, message: str) -> None:
         self._call(lambda: self._client.publish(channel, message))

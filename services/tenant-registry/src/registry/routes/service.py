@@ -61,7 +61,7 @@ def load_routes(
         tenant = session.scalars(select(Tenant).where(Tenant.slug_key == slug_key)).first()
         document = None if tenant is None else build_document(tenant)
         if not lookup.store_down:
-            cache.put(slug_key, document)
+            cache.put(slug_key, document, lookup.generation)
     if document is None:
         raise RouteNotFound()
     return RoutesRead.model_validate(document)
