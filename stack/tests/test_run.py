@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -29,14 +30,16 @@ def _start(tmp_path: Path, procfile: str, **env: str) -> tuple[subprocess.Popen[
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
     return process, gateway, registry
 
 
 def _reap(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.kill()
-    process.communicate()
+    # The whole process group: a service left behind would keep the output pipe open.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate(timeout=30)
 
 
 def _read_until(process: subprocess.Popen[str], prefix: str) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 import httpx
 from honcho.manager import Manager
+from honcho.printer import Printer
 
 from dazzler_stack.catalogue import ALL_SERVICES, SERVICES
 from dazzler_stack.config import Settings
@@ -23,6 +24,19 @@ READY_PREFIX = "Dazzler is ready"
 TENANT = "demo"
 
 
+# honcho prints a line and its newline in two writes; the readiness report comes from
+# another thread, so without one lock it can land in the middle of a service's log line.
+_OUTPUT_LOCK = threading.Lock()
+
+
+class _LinePrinter(Printer):  # type: ignore[misc]
+    """honcho's printer, writing each line whole under the shared output lock."""
+
+    def write(self, message: Any) -> None:
+        with _OUTPUT_LOCK:
+            super().write(message)
+
+
 class _ReportingManager(Manager):  # type: ignore[misc]
     """A honcho manager that starts the readiness watcher once the processes are forked.
 
@@ -30,8 +44,8 @@ class _ReportingManager(Manager):  # type: ignore[misc]
     process with a thread that may hold locks (stdout, the httpx pool).
     """
 
-    def __init__(self, on_started: threading.Thread) -> None:
-        super().__init__()
+    def __init__(self, on_started: threading.Thread, out: TextIO) -> None:
+        super().__init__(printer=_LinePrinter(out))
         self._on_started = on_started
 
     def _start(self) -> None:
@@ -71,7 +85,7 @@ def run(settings: Settings, out: TextIO = sys.stdout) -> int:
         name="readiness",
         daemon=True,
     )
-    manager = _ReportingManager(watcher)
+    manager = _ReportingManager(watcher, out)
     bin_dir = str(Path(stack.python).parent)
     for name, command in processes.items():
         env = stack.env(name)
@@ -106,8 +120,9 @@ def _report_when_ready(
     lines = [f"{READY_PREFIX}: {gateway}/dazzler/{TENANT}/-/"]
     lines += [f"  {title}: {url}" for title, url in board_urls(stack, gateway)]
     lines.append("Press Ctrl+C to stop.")
-    out.write("\n".join(lines) + "\n")
-    out.flush()
+    with _OUTPUT_LOCK:
+        out.write("\n".join(lines) + "\n")
+        out.flush()
 
 
 def board_urls(stack: LocalStack, gateway: str) -> list[tuple[str, str]]:
