@@ -169,7 +169,9 @@ async def _show(
         figure.update_layout(uirevision=f"{insight}|{rec.kpi}")
         tabs.append(kpi_tab(rec, figure, f"kpi-{position}"))
     tab_ids = [f"kpi-{i}" for i in range(len(tabs))]
-    chosen = active if active in tab_ids else (tab_ids[0] if tab_ids else None)
+    # A tab the viewer can still see is left alone: this answer may have been asked for
+    # before their last click, and echoing its stale active_tab would undo that click.
+    chosen: Any = no_update if active in tab_ids else (tab_ids[0] if tab_ids else None)
     count = len(report.recommendations)
     status = (
         Status("live", f"{count} KPI(s) · updated {now.astimezone(zone):%H:%M:%S}")
