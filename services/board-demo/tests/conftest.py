@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from boardkit.testing_stack import Stack, chromium, process_stack, recording_page
+from boardkit.testing_browser import chromium, recording_page
+from boardkit.testing_stack import Stack, process_stack
 
 # --- Real processes: registry, gateway and board ------------------------------------
 

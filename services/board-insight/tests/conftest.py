@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 from boardkit.testing import Series
-from boardkit.testing_stack import Stack, chromium, process_stack, recording_page
+from boardkit.testing_browser import chromium, recording_page
+from boardkit.testing_stack import Stack, process_stack
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from boardkit.testing_stack import BoardStack, chromium, local_board_stack, page_with_errors
+from boardkit.testing_browser import chromium, page_with_errors
+from boardkit.testing_local_stack import BoardStack, local_board_stack
 
 DATABASE = "dazzler_boards_test"
 REDIS_URL = os.environ.get("DAZZLER_BOARDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
