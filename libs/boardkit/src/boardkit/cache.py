@@ -1,10 +1,16 @@
 """The shared poller cache: one QuantumLeap query per window per interval, whatever the
 number of viewers.
 
-A window is cached for ``ttl`` seconds (the poll interval). Concurrent misses on one key
+A window is cached until the end of the wall-clock interval of ``ttl`` seconds (the poll
+interval) it was fetched in: entries of every key and every replica expire together at
+multiples of ``ttl`` since the epoch. An entry that lived ``ttl`` seconds from its own fetch
+would expire just after the poll that filled it comes round again (the browser's timer and
+the fill drift by milliseconds), so every other poll would find it still there and points
+would arrive in pairs; with fixed interval ends each poll of a viewer falls in a new
+interval, and any poll after new data has arrived gets it. Concurrent misses on one key
 make one query (single-flight): in-process with a future per key, and across replicas with
-a Redis lock when Redis is configured. Failures are cached for the same ``ttl`` so that an
-outage also costs one query per interval instead of one per viewer.
+a Redis lock when Redis is configured. Failures are cached the same way so that an outage
+also costs one query per interval instead of one per viewer.
 
 The Redis-backed cache is in :mod:`boardkit.shared_cache`.
 """
@@ -12,6 +18,7 @@ The Redis-backed cache is in :mod:`boardkit.shared_cache`.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -21,6 +28,13 @@ from boardkit.frames import Frame
 from boardkit.metrics import BoardMetrics
 
 Fetch = Callable[[], Awaitable[Frame]]
+Clock = Callable[[], float]
+"""Seconds since the epoch (``time.time``); tests pass a clock they move by hand."""
+
+
+def interval_end(now: float, ttl: float) -> float:
+    """The end of the wall-clock interval of ``ttl`` seconds that ``now`` falls in."""
+    return (math.floor(now / ttl) + 1) * ttl
 
 
 class CachedFailure(Exception):
@@ -80,15 +94,18 @@ class SingleFlight:
 class MemoryCache:
     """Per-process cache, bounded: the least recently used windows are dropped first."""
 
-    def __init__(self, metrics: BoardMetrics, max_entries: int = 2000) -> None:
+    def __init__(
+        self, metrics: BoardMetrics, max_entries: int = 2000, clock: Clock = time.time
+    ) -> None:
         self._metrics = metrics
         self._max = max_entries
+        self._clock = clock
         self._entries: OrderedDict[str, tuple[float, Frame | CachedFailure]] = OrderedDict()
         self._flights = SingleFlight()
 
     async def get(self, key: str, ttl: float, fetch: Fetch) -> Frame:
         entry = self._entries.get(key)
-        if entry is not None and entry[0] > time.monotonic():
+        if entry is not None and entry[0] > self._clock():
             self._entries.move_to_end(key)
             self._metrics.cache.labels("hit").inc()
             return unwrap(entry[1])
@@ -96,16 +113,18 @@ class MemoryCache:
 
     async def _fill(self, key: str, ttl: float, fetch: Fetch) -> Frame:
         self._metrics.cache.labels("miss").inc()
+        # The data is as of the query's start: that is the interval it belongs to.
+        expires = interval_end(self._clock(), ttl)
         try:
             frame = await fetch()
         except Exception as exc:
-            self._store(key, ttl, CachedFailure(type(exc).__name__, str(exc)))
+            self._store(key, expires, CachedFailure(type(exc).__name__, str(exc)))
             raise
-        self._store(key, ttl, frame)
+        self._store(key, expires, frame)
         return frame
 
-    def _store(self, key: str, ttl: float, value: Frame | CachedFailure) -> None:
-        self._entries[key] = (time.monotonic() + ttl, value)
+    def _store(self, key: str, expires: float, value: Frame | CachedFailure) -> None:
+        self._entries[key] = (expires, value)
         self._entries.move_to_end(key)
         while len(self._entries) > self._max:
             self._entries.popitem(last=False)

@@ -17,7 +17,16 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from boardkit.cache import CachedFailure, Fetch, MemoryCache, SingleFlight, WindowCache, unwrap
+from boardkit.cache import (
+    CachedFailure,
+    Clock,
+    Fetch,
+    MemoryCache,
+    SingleFlight,
+    WindowCache,
+    interval_end,
+    unwrap,
+)
 from boardkit.frames import Frame
 from boardkit.metrics import BoardMetrics
 
@@ -29,7 +38,8 @@ _log = logging.getLogger("boardkit.cache")
 
 
 class RedisCache:
-    """Cache shared by every replica through Redis (values expire after ``ttl``).
+    """Cache shared by every replica through Redis (values expire at the end of their
+    wall-clock interval of ``ttl`` seconds, as in :class:`MemoryCache`).
 
     A value, once read or written, is also kept in this process until the moment Redis
     expires it: an entry never changes while it lives, so polls within the interval are
@@ -51,6 +61,7 @@ class RedisCache:
         *,
         socket_timeout: float = 0.5,
         retry_seconds: float = 3.0,
+        clock: Clock = time.time,
     ) -> None:
         # No client-side retries: a failed call falls back at once and the breaker decides
         # when Redis is tried again.
@@ -62,9 +73,10 @@ class RedisCache:
         )
         self._metrics = metrics
         self._lock_seconds = lock_seconds
+        self._clock = clock
         self._flights = SingleFlight()
-        self._local = _LocalCopies(max_local_entries)
-        self._fallback = MemoryCache(metrics, max_local_entries)
+        self._local = _LocalCopies(max_local_entries, clock)
+        self._fallback = MemoryCache(metrics, max_local_entries, clock)
         self._breaker = _Breaker(retry_seconds)
 
     @property
@@ -91,7 +103,7 @@ class RedisCache:
         if cached is not None:
             self._metrics.cache.labels("hit").inc()
             value = _parse(cached)
-            self._local.put(key, remaining_ms / 1000, value)
+            self._local.put(key, self._clock() + remaining_ms / 1000, value)
             return unwrap(value)
         return await self._flights.run(key, lambda: self._fill(key, ttl, fetch), self._metrics)
 
@@ -108,23 +120,25 @@ class RedisCache:
             self._breaker.trip(exc)
             return await self._fallback.get(key, ttl, fetch)
         self._metrics.cache.labels("miss").inc()
-        ttl_ms = max(1, int(ttl * 1000))
+        expires = interval_end(self._clock(), ttl)
         try:
             frame = await fetch()
         except Exception as exc:
             failure = CachedFailure(type(exc).__name__, str(exc))
             raw = json.dumps({"error": failure.kind, "message": str(failure)})
-            await self._store(value_key, lock_key, raw.encode(), ttl_ms)
-            self._local.put(key, ttl, failure)
+            await self._store(value_key, lock_key, raw.encode(), expires)
+            self._local.put(key, expires, failure)
             raise
-        await self._store(value_key, lock_key, frame.to_json().encode(), ttl_ms)
-        self._local.put(key, ttl, frame)
+        await self._store(value_key, lock_key, frame.to_json().encode(), expires)
+        self._local.put(key, expires, frame)
         return frame
 
-    async def _store(self, value_key: str, lock_key: str, raw: bytes, ttl_ms: int) -> None:
-        """Share a value; if Redis went away meanwhile, this process still keeps it."""
+    async def _store(self, value_key: str, lock_key: str, raw: bytes, expires: float) -> None:
+        """Share a value until ``expires`` (epoch seconds); if Redis went away meanwhile,
+        this process still keeps it."""
         try:
-            await self._redis.set(value_key, raw, px=ttl_ms)
+            # An absolute expiry: every replica's entry for the interval ends at one moment.
+            await self._redis.set(value_key, raw, pxat=int(expires * 1000))
             await self._redis.delete(lock_key)
         except _REDIS_DOWN as exc:
             self._breaker.trip(exc)
@@ -201,23 +215,24 @@ class _Breaker:
 class _LocalCopies:
     """Values read from Redis, kept until Redis expires them (bounded, oldest out)."""
 
-    def __init__(self, max_entries: int) -> None:
+    def __init__(self, max_entries: int, clock: Clock) -> None:
         self._max = max_entries
+        self._clock = clock
         self._entries: OrderedDict[str, tuple[float, Frame | CachedFailure]] = OrderedDict()
 
     def get(self, key: str) -> Frame | CachedFailure | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry[0] <= time.monotonic():
+        if entry[0] <= self._clock():
             del self._entries[key]
             return None
         return entry[1]
 
-    def put(self, key: str, seconds: float, value: Frame | CachedFailure) -> None:
-        if seconds <= 0:  # no expiry set (or already gone): do not keep a copy
+    def put(self, key: str, expires: float, value: Frame | CachedFailure) -> None:
+        if expires <= self._clock():  # no expiry set (or already gone): do not keep a copy
             return
-        self._entries[key] = (time.monotonic() + seconds, value)
+        self._entries[key] = (expires, value)
         self._entries.move_to_end(key)
         while len(self._entries) > self._max:
             self._entries.popitem(last=False)
