@@ -17,6 +17,7 @@ from boardkit.config import BoardSettings
 from boardkit.context import NoTenantContext, current_context, maybe_context
 from boardkit.controls import download_control, entity_picker, status_line, window_picker
 from boardkit.downloads import figure_csv, figure_rows
+from boardkit.failures import FailureKind
 from boardkit.frames import ENTITY, Frame, frame_from_series, merge_frames
 from boardkit.guard import MalformedCallback
 from boardkit.runtime import Runtime, Stopwatch, fiware_context
@@ -45,6 +46,7 @@ __all__ = [
     "BoardSettings",
     "CachedFailure",
     "Extension",
+    "FailureKind",
     "Frame",
     "InvalidWindow",
     "LiveView",

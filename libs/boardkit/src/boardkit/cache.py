@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from boardkit.failures import FailureKind, failure_kind
 from boardkit.frames import Frame
 from boardkit.metrics import BoardMetrics
 
@@ -38,11 +39,17 @@ def interval_end(now: float, ttl: float) -> float:
 
 
 class CachedFailure(Exception):
-    """The last query for this window failed less than one interval ago."""
+    """The last query for this window failed less than one interval ago; ``kind`` was
+    decided when it failed."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: FailureKind, message: str) -> None:
         super().__init__(message)
         self.kind = kind
+
+    @classmethod
+    def caught(cls, exc: BaseException) -> CachedFailure:
+        """The failure to cache for ``exc``, classified once."""
+        return cls(failure_kind(exc), str(exc) or type(exc).__name__)
 
 
 class WindowCache(Protocol):
@@ -51,7 +58,7 @@ class WindowCache(Protocol):
     async def get(self, key: str, ttl: float, fetch: Fetch) -> Frame:
         """The frame for ``key``, from the cache or from one call of ``fetch``.
 
-        Raises whatever ``fetch`` raised (or CachedFailure for a recent failure).
+        Raises :class:`CachedFailure` (with its kind) when this or a recent fetch failed.
         """
         ...
 
@@ -118,8 +125,10 @@ class MemoryCache:
         try:
             frame = await fetch()
         except Exception as exc:
-            self._store(key, expires, CachedFailure(type(exc).__name__, str(exc)))
-            raise
+            failure = CachedFailure.caught(exc)
+            self._store(key, expires, failure)
+            # The first viewer gets the same classified failure as every later one.
+            raise failure from exc
         self._store(key, expires, frame)
         return frame
 

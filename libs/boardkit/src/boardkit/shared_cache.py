@@ -27,6 +27,7 @@ from boardkit.cache import (
     interval_end,
     unwrap,
 )
+from boardkit.failures import FailureKind
 from boardkit.frames import Frame
 from boardkit.metrics import BoardMetrics
 
@@ -124,11 +125,11 @@ class RedisCache:
         try:
             frame = await fetch()
         except Exception as exc:
-            failure = CachedFailure(type(exc).__name__, str(exc))
+            failure = CachedFailure.caught(exc)
             raw = json.dumps({"error": failure.kind, "message": str(failure)})
             await self._store(value_key, lock_key, raw.encode(), expires)
             self._local.put(key, expires, failure)
-            raise
+            raise failure from exc
         await self._store(value_key, lock_key, frame.to_json().encode(), expires)
         self._local.put(key, expires, frame)
         return frame
@@ -246,7 +247,12 @@ def _parse(raw: bytes | str) -> Frame | CachedFailure:
         raw = raw.encode()
     if raw.startswith(b'{"error"'):
         failure = json.loads(raw)
-        return CachedFailure(str(failure["error"]), str(failure["message"]))
+        try:
+            kind = FailureKind(failure["error"])
+        except ValueError:
+            # Written by a replica running an older kit: its kinds were class names.
+            kind = FailureKind.UNAVAILABLE
+        return CachedFailure(kind, str(failure["message"]))
     return Frame.from_json(raw)
 
 

@@ -6,26 +6,14 @@ and a 500 in the log): it maps it here to a :class:`Status` the status line show
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Literal
 
-from ngsi import ApiError, NgsiError, ResponseFormatError, TransportError
-
 from boardkit.cache import CachedFailure
+from boardkit.failures import FailureKind, failure_kind
 from boardkit.windows import InvalidWindow
 
 StatusKind = Literal["loading", "live", "paused", "empty", "unavailable", "invalid", "idle"]
-_log = logging.getLogger("boardkit.states")
-
-_OUTAGE_KINDS = {
-    "TransportError",
-    "NgsiTimeout",
-    "NgsiConnectError",
-    "ResponseFormatError",
-    "ApiError",
-    "TimeoutError",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +45,9 @@ UNAVAILABLE = Status(
 )
 
 
+REFUSED = Status("invalid", "The data source refused this query; try another window.")
+
+
 def live(points: int) -> Status:
     """Data is on screen and updating."""
     return Status("live", f"Live · {points} points on screen")
@@ -67,17 +58,17 @@ def paused(points: int) -> Status:
     return Status("paused", f"{points} points in the chosen range (not updating)")
 
 
+def status_for_failure(kind: FailureKind) -> Status:
+    """What the viewer sees for a failed query of this kind."""
+    if kind is FailureKind.REFUSED:
+        return REFUSED
+    return UNAVAILABLE
+
+
 def status_for_error(exc: BaseException) -> Status:
     """Map anything a data query may raise to what the viewer sees."""
     if isinstance(exc, InvalidWindow):
         return Status("invalid", f"Time window: {exc}")
-    if isinstance(exc, ApiError) and 400 <= exc.status < 500:
-        _log.warning("query refused by the data source: %s", exc)
-        return Status("invalid", "The data source refused this query; try another window.")
-    if isinstance(exc, TransportError | ResponseFormatError | NgsiError | TimeoutError):
-        _log.warning("data source unavailable: %s", exc)
-        return UNAVAILABLE
-    if isinstance(exc, CachedFailure) and exc.kind in _OUTAGE_KINDS:
-        return UNAVAILABLE
-    _log.exception("unexpected error while querying data", exc_info=exc)
-    return UNAVAILABLE
+    if isinstance(exc, CachedFailure):
+        return status_for_failure(exc.kind)
+    return status_for_failure(failure_kind(exc))
