@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from boardkit.testing import live_outputs, live_update_request
+from dazzler_stack.testing import free_port, live_outputs, live_update_request
 from http_load import LoadResult, fetch_once, post_request, run_load
 from tenant_context import TenantContext, sign_context
 from trivial_app import echo_payload
@@ -41,14 +41,6 @@ SECRET = secrets.token_hex(16)
 ENTITY = "urn:ngsi-ld:RoughnessEstimate:1"
 HOST = "127.0.0.1"
 HERE = Path(__file__).resolve().parent
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def wait(url: str, timeout: float = 60) -> None:

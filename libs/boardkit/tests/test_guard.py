@@ -9,8 +9,8 @@ import httpx
 import pytest
 from boardkit import Board, BoardSettings, create_board_app
 from boardkit.guard import CallbackGuard, CallbackShapes
-from boardkit.testing import live_outputs, live_update_request
 from dash import Input, Output, html
+from dazzler_stack.testing import live_outputs, live_update_request
 from tenant_context import TenantContext, sign_context
 
 SECRET = "guard-test-secret-0123456789"

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from boardkit import Board, BoardSettings, Frame, RedisCache, create_board_app
 from boardkit.metrics import BoardMetrics
-from boardkit.testing import live_outputs, live_update_request
+from dazzler_stack.testing import live_outputs, live_update_request
 from tenant_context import TenantContext, sign_context
 
 pytestmark = pytest.mark.integration

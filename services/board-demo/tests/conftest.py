@@ -5,26 +5,22 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from boardkit.testing_browser import chromium, recording_page
-from boardkit.testing_stack import Stack, process_stack
+from dazzler_stack.testing import BoardStack, board_stack, chromium, recording_page
 
 # --- Real processes: registry, gateway and board ------------------------------------
 
 
-SECRET = "demo-tests-shared-secret-0123456789abcdef"
 REDIS_URL = os.environ.get("DAZZLER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-TEST_DB = "dazzler_demo_test"
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardStack]:
     """The registry on PostgreSQL with a tenant granted the showcase, the board and the
     gateway (no data source: the showcase makes its own sample data)."""
-    with process_stack(
-        "demo",
+    with board_stack(
         tmp_path_factory.mktemp("demo-stack"),
-        database=TEST_DB,
-        secret=SECRET,
+        service="board-demo",
+        board="demo",
         redis_url=REDIS_URL,
         display_name="Demo Test",
         grants=[{"board": "demo"}],

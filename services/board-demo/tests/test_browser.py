@@ -9,7 +9,7 @@ TIMEOUT = 30_000
 
 
 def test_dem001_figures_buttons_and_echo(stack, page):
-    page.goto(stack.board_url())
+    page.goto(stack.page_url())
     expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=TIMEOUT)
     expect(page.get_by_text("Parts per day by plant")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator(".btn-primary", has_text="Primary")).to_be_visible()
@@ -22,7 +22,7 @@ def test_dem001_figures_buttons_and_echo(stack, page):
 
 
 def test_dem002_theme_and_mode_switch(stack, page):
-    page.goto(stack.board_url())
+    page.goto(stack.page_url())
     button = page.locator(".btn-primary", has_text="Primary")
     expect(button).to_be_visible(timeout=TIMEOUT)
     before = button.evaluate("b => getComputedStyle(b).backgroundColor")

@@ -6,9 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from boardkit.testing import Series
-from boardkit.testing_browser import chromium, recording_page
-from boardkit.testing_stack import Stack, process_stack
+from dazzler_stack.testing import BoardStack, Series, board_stack, chromium, recording_page
 
 
 @pytest.fixture
@@ -60,20 +58,17 @@ def worker_series(
 # --- Real processes: the QL/Orion stand-in, the generator, registry, gateway, board -------
 
 
-SECRET = "fams-tests-shared-secret-0123456789abcdef"
 REDIS_URL = os.environ.get("DAZZLER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-TEST_DB = "dazzler_fams_test"
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardStack]:
     """Stand-in QL/Orion fed by the generator every second, the registry on PostgreSQL
     with a tenant in Europe/Rome granted the board, the board and the gateway."""
-    with process_stack(
-        "fams",
+    with board_stack(
         tmp_path_factory.mktemp("fams-stack"),
-        database=TEST_DB,
-        secret=SECRET,
+        service="board-fams",
+        board="fams",
         redis_url=REDIS_URL,
         display_name="Fams Test",
         grants=[{"board": "fams", "settings": {"refresh_seconds": 1, "fatigue_limit": 4}}],

@@ -11,7 +11,7 @@ TIMEOUT = 30_000
 
 
 def test_fams001_figures_render_with_simulator_data(stack, page):
-    page.goto(stack.board_url())
+    page.goto(stack.page_url())
     expect(page.locator(".fams-connected")).to_have_text(
         re.compile(r"Connected workers:\s*6"), timeout=TIMEOUT
     )
@@ -30,7 +30,7 @@ def test_fams001_figures_render_with_simulator_data(stack, page):
 
 
 def test_fams002_updates_live_without_reloading(stack, page):
-    page.goto(stack.board_url())
+    page.goto(stack.page_url())
     status = page.locator(".bk-status-live")
     expect(status).to_contain_text("Live", timeout=TIMEOUT)
     footer = page.locator("footer.border-top")

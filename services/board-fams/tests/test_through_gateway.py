@@ -42,7 +42,7 @@ def _poll_payload() -> dict:
 
 def _poll(stack) -> dict:
     answer = httpx.post(
-        stack.board_url() + "_dash-update-component", json=_poll_payload(), timeout=15
+        stack.page_url() + "_dash-update-component", json=_poll_payload(), timeout=15
     )
     assert answer.status_code == 200, answer.text
     return answer.json()["response"]
@@ -59,16 +59,16 @@ def _wait_for_six_workers(stack) -> dict:
 
 
 def test_page_is_served_under_the_tenant_prefix_through_the_gateway(stack):
-    answer = httpx.get(stack.board_url(), timeout=15)
+    answer = httpx.get(stack.page_url(), timeout=15)
     assert answer.status_code == 200
-    prefix = f"/dazzler/{stack.tenant}/-/fams/".replace("/", "\\u002f")
+    prefix = f"/dazzler/{stack.tenants['acme'].slug}/-/fams/".replace("/", "\\u002f")
     assert prefix in answer.text
     assert "<title>Worker fatigue · Fams Test</title>" in answer.text
 
 
 def test_board_refuses_requests_that_bypass_the_gateway(stack):
-    assert httpx.get(stack.board + "/", timeout=5).status_code == 403
-    direct = httpx.post(stack.board + "/_dash-update-component", json=_poll_payload(), timeout=5)
+    assert httpx.get(stack.direct + "/", timeout=5).status_code == 403
+    direct = httpx.post(stack.direct + "/_dash-update-component", json=_poll_payload(), timeout=5)
     assert direct.status_code == 403
     assert "Line1" not in direct.text
 

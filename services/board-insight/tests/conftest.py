@@ -5,9 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from boardkit.testing import Series
-from boardkit.testing_browser import chromium, recording_page
-from boardkit.testing_stack import Stack, process_stack
+from dazzler_stack.testing import BoardStack, Series, board_stack, chromium, recording_page
 
 
 @pytest.fixture
@@ -18,20 +16,17 @@ def series() -> type[Series]:
 # --- Real processes: the QL/Orion stand-in, the generator, registry, gateway, board -------
 
 
-SECRET = "insight-tests-shared-secret-0123456789abcdef"
 REDIS_URL = os.environ.get("DAZZLER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-TEST_DB = "dazzler_insight_test"
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardStack]:
     """Stand-in QL/Orion fed by the generator every second, the registry on PostgreSQL
     with a tenant in Europe/Rome granted the board, the board and the gateway."""
-    with process_stack(
-        "insight",
+    with board_stack(
         tmp_path_factory.mktemp("insight-stack"),
-        database=TEST_DB,
-        secret=SECRET,
+        service="board-insight",
+        board="insight",
         redis_url=REDIS_URL,
         display_name="Insight Test",
         grants=[

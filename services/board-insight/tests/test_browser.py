@@ -9,7 +9,7 @@ TIMEOUT = 30_000
 
 
 def test_ins001_insight_renders_tabs_table_and_best_value(stack, page):
-    page.goto(stack.board_url("insight"))
+    page.goto(stack.page_url(board="insight"))
     expect(page.get_by_role("tab", name="Throughput")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_role("tab", name="Scrap")).to_be_visible()
     expect(page.get_by_text("Throughput = ")).to_be_visible()
@@ -21,7 +21,7 @@ def test_ins001_insight_renders_tabs_table_and_best_value(stack, page):
 
 
 def test_ins002_preview_draws_measured_points_and_switches_insight(stack, page):
-    page.goto(stack.board_url("insight-preview"))
+    page.goto(stack.page_url(board="insight-preview"))
     expect(page.get_by_role("tab", name="Throughput")).to_be_visible(timeout=TIMEOUT)
     # Markers of the measured series (more than the two ends of a constant line).
     points = page.locator(".js-plotly-plot .scatterlayer .point")

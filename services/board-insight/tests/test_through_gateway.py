@@ -25,7 +25,9 @@ def _call(stack, mount: str, outputs, inputs, state=()) -> dict:
         ],
         "changedPropIds": [],
     }
-    answer = httpx.post(stack.board_url(mount) + "_dash-update-component", json=payload, timeout=15)
+    answer = httpx.post(
+        stack.page_url(board=mount) + "_dash-update-component", json=payload, timeout=15
+    )
     assert answer.status_code == 200, answer.text
     return answer.json()["response"]
 
@@ -94,14 +96,15 @@ def test_both_boards_are_served_under_their_own_prefix(stack):
         ("insight", "Insight Generator report"),
         ("insight-preview", "Insight preview"),
     ):
-        answer = httpx.get(stack.board_url(mount), timeout=15)
+        answer = httpx.get(stack.page_url(board=mount), timeout=15)
         assert answer.status_code == 200
-        assert f"/dazzler/{stack.tenant}/-/{mount}/".replace("/", "\\u002f") in answer.text
+        prefix = f"/dazzler/{stack.tenants['acme'].slug}/-/{mount}/"
+        assert prefix.replace("/", "\\u002f") in answer.text
         assert f"<title>{title} · Insight Test</title>" in answer.text
 
 
 def test_board_refuses_requests_that_bypass_the_gateway(stack):
-    assert httpx.get(stack.board + "/", timeout=5).status_code == 403
+    assert httpx.get(stack.direct + "/", timeout=5).status_code == 403
 
 
 def test_picker_loads_the_insights_from_orion_by_itself(stack):

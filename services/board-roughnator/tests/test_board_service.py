@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from boardkit.testing import live_update_request
+from dazzler_stack.testing import live_update_request
 
 pytestmark = pytest.mark.integration
 

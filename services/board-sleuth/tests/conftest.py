@@ -9,10 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from boardkit.testing_browser import chromium, page_with_errors
-from boardkit.testing_local_stack import BoardStack, local_board_stack
+from dazzler_stack.testing import BoardStack, board_stack, chromium, recording_page
 
-DATABASE = "dazzler_boards_test"
 REDIS_URL = os.environ.get("DAZZLER_BOARDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 SERVICE = "board-sleuth"
 BOARD = "tweezers"
@@ -26,16 +24,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardStack]:
     tenants created through the registry's admin API, each granted the service's three
     boards with a 1 s poll interval. Tenant slugs are unique per stack, so stacks never
     share data."""
-    with local_board_stack(
+    with board_stack(
         tmp_path_factory.mktemp("stack"),
         service=SERVICE,
         board=BOARD,
         entity_type=ENTITY_TYPE,
-        database=DATABASE,
         redis_url=REDIS_URL,
-        boards=BOARDS,
-    ) as board_stack:
-        yield board_stack
+        grants=[{"board": b, "settings": {"refresh_seconds": 1}} for b in BOARDS],
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -46,5 +43,5 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[tuple[Any, list[str]]]:
-    with page_with_errors(browser) as opened:
-        yield opened
+    with recording_page(browser) as tab:
+        yield tab, tab.problems

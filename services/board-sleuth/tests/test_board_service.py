@@ -8,7 +8,7 @@ import time
 
 import httpx
 import pytest
-from boardkit.testing import live_update_request
+from dazzler_stack.testing import live_update_request
 
 pytestmark = pytest.mark.integration
 

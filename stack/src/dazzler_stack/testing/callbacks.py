@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 # The main callback's outputs, in the order the kit registers them.
@@ -92,11 +90,3 @@ def live_outputs(answer: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
             continue
         parts[kind] = dict(value)
     return parts
-
-
-@dataclass
-class Series:
-    """Stands where ngsi's EntitySeries stands: a time index and aligned columns."""
-
-    index: Sequence[datetime]
-    attributes: Mapping[str, Sequence[Any]] = field(default_factory=dict)
