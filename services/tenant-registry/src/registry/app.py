@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from registry import http_errors
 from registry.audit.api import router as audit_router
 from registry.boards.api import router as boards_router
+from registry.changes.api import router as changes_router
 from registry.config import Settings, get_settings
 from registry.deps import RuntimeDep
 from registry.metrics import RequestMetricsMiddleware
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     admin.include_router(audit_router)
     app.include_router(admin)
     app.include_router(read_router, prefix="/v1")
+    app.include_router(changes_router, prefix="/v1")
     app.include_router(ops_router)
     app.add_middleware(RequestMetricsMiddleware, metrics=runtime.metrics)
     return app

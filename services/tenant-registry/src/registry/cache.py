@@ -107,6 +107,18 @@ class RouteCache:
         if not stored:
             self._metrics.fills_refused.inc()
 
+    def forget(self, slug_key: str) -> None:
+        """Drop the tenant's table from the store, for a write another process made."""
+        try:
+            if slug_key == ALL_TENANTS:
+                self.store.clear()
+            else:
+                self.store.bump(
+                    self.generation_key(slug_key), [self.key(slug_key)], GENERATION_TTL_SECONDS
+                )
+        except StoreUnavailable:
+            log.debug("cache drop of %s skipped: store unavailable", slug_key)
+
     def invalidate(self, slug_key: str) -> None:
         """Forget the tenant and tell the gateways; call only after the write committed."""
         try:

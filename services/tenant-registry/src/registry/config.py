@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     negative_cache_seconds: float = Field(
         default=5.0, ge=0, description="How long an unknown or disabled tenant is remembered."
     )
+    cache_max_entries: int = Field(
+        default=10_000,
+        ge=1,
+        description="Most keys the in-process cache (no Redis) holds, unknown tenants "
+        "included; the least recently used go first.",
+    )
+    change_check_seconds: float = Field(
+        default=0.25,
+        gt=0,
+        description="How often a read checks the database's change log for writes made by "
+        "another process (the CLI, another replica) and drops those tenants from the cache.",
+    )
     cache_prefix: str = Field(
         default="dazzler:registry:", description="Prefix of every Redis key the registry writes."
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from registry.audit.models import AuditEntry
 from registry.boards.models import BoardGrant
+from registry.changes.models import TenantChange
 from registry.database import Base
 from registry.tenants.models import Tenant
 from registry.tokens.models import AdminToken
 
-__all__ = ["AdminToken", "AuditEntry", "Base", "BoardGrant", "Tenant"]
+__all__ = ["AdminToken", "AuditEntry", "Base", "BoardGrant", "Tenant", "TenantChange"]

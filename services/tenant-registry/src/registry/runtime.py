@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry.cache import CHANGES_CHANNEL, RouteCache
+from registry.changes.service import ChangeFollower
 from registry.config import Settings
 from registry.database import make_engine, make_session_factory
 from registry.metrics import RegistryMetrics
@@ -23,6 +24,7 @@ class Runtime:
     session_factory: sessionmaker[Session]
     cache: RouteCache
     metrics: RegistryMetrics
+    changes: ChangeFollower
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -40,7 +42,7 @@ class Runtime:
                 metrics=metrics,
             )
         else:
-            store = MemoryStore()
+            store = MemoryStore(max_items=settings.cache_max_entries)
         cache = RouteCache(
             store,
             prefix=settings.cache_prefix,
@@ -49,7 +51,8 @@ class Runtime:
             negative_ttl=settings.negative_cache_seconds,
             metrics=metrics,
         )
-        return cls(settings, engine, make_session_factory(engine), cache, metrics)
+        changes = ChangeFollower(cache, interval=settings.change_check_seconds)
+        return cls(settings, engine, make_session_factory(engine), cache, metrics, changes)
 
     def close(self) -> None:
         """Release the connection pools."""

@@ -11,6 +11,7 @@ import logging
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
@@ -65,15 +66,26 @@ class Store(Protocol):
         """Give ``generation_key`` a new value for ``ttl`` s and delete ``keys``, at once."""
         ...
 
+    def clear(self) -> None:
+        """Drop every cached value and generation."""
+        ...
+
     def publish(self, channel: str, message: str) -> None: ...
     def close(self) -> None: ...
 
 
 class MemoryStore:
-    """An in-process store with expiry, used when no Redis is configured."""
+    """An in-process store with expiry, used when no Redis is configured.
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._items: dict[str, tuple[float, str]] = {}
+    It holds at most ``max_items`` keys, dropping the least recently used: without a
+    bound, requests for made-up tenant names would each leave a negative entry behind.
+    """
+
+    def __init__(
+        self, max_items: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._max_items = max_items
         self._generations = itertools.count(1)
         self._lock = threading.Lock()
         self._clock = clock
@@ -86,15 +98,24 @@ class MemoryStore:
         with self._lock:
             if self._get(generation_key) != seen:
                 return False
-            self._items[key] = (self._clock() + ttl, value)
+            self._set(key, (self._clock() + ttl, value))
             return True
 
     def bump(self, generation_key: str, keys: Sequence[str], ttl: float) -> None:
         with self._lock:
             # A process-wide sequence: a generation value is never handed out twice.
-            self._items[generation_key] = (self._clock() + ttl, str(next(self._generations)))
             for key in keys:
                 self._items.pop(key, None)
+            self._set(generation_key, (self._clock() + ttl, str(next(self._generations))))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _set(self, key: str, item: tuple[float, str]) -> None:
+        self._items[key] = item
+        self._items.move_to_end(key)
+        while len(self._items) > self._max_items:
+            self._items.popitem(last=False)
 
     def _get(self, key: str) -> str | None:
         item = self._items.get(key)
@@ -103,14 +124,18 @@ class MemoryStore:
         if item[0] <= self._clock():
             del self._items[key]
             return None
+        self._items.move_to_end(key)
         return item[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
     def publish(self, channel: str, message: str) -> None:
         """Nobody can listen without Redis."""
 
     def close(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self.clear()
 
 
 class RedisStore:
@@ -175,6 +200,14 @@ class RedisStore:
                 pipe.execute()
 
         self._call(write)
+
+    def clear(self) -> None:
+        def drop() -> None:
+            keys = list(self._client.scan_iter(match=self._prefix + "*", count=500))
+            if keys:
+                self._client.delete(*keys)
+
+        self._call(drop)
 
     def publish(self, channel: str, message: str) -> None:
         self._call(lambda: self._client.publish(channel, message))

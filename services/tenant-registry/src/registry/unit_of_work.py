@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from registry.cache import RouteCache
+from registry.changes import service as change_service
 
 
 class UnitOfWork:
@@ -20,7 +21,9 @@ class UnitOfWork:
         self.actor = actor
 
     def commit(self, *tenant_keys: str) -> None:
-        """Commit, then drop and announce the cached tables of ``tenant_keys``."""
+        """Record the change, commit, then drop and announce the cached tables of
+        ``tenant_keys``; the change row lets other processes' caches follow."""
+        change_service.record(self.session, tenant_keys)
         self.session.commit()
         for key in tenant_keys:
             self.cache.invalidate(key)

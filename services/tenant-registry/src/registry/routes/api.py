@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from registry.deps import RuntimeDep, SessionDep
 from registry.routes import service as route_service
@@ -17,11 +17,28 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 router = APIRouter(tags=["read"], responses=_NOT_FOUND)
 
 
+Generation = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        description="A generation from `/v1/changes` the answer must reflect: the cache "
+        "checks the change log first if it has not seen it.",
+    ),
+]
+
+
 @router.get("/routes/{tenant}")
-def routes(tenant: str, session: SessionDep, runtime: RuntimeDep) -> RoutesRead:
+def routes(
+    tenant: str, session: SessionDep, runtime: RuntimeDep, generation: Generation = None
+) -> RoutesRead:
     """The tenant and its enabled boards."""
     return route_service.load_routes(
-        tenant, session=session, cache=runtime.cache, metrics=runtime.metrics
+        tenant,
+        session=session,
+        cache=runtime.cache,
+        metrics=runtime.metrics,
+        changes=runtime.changes,
+        needed=generation,
     )
 
 
@@ -29,7 +46,11 @@ def routes(tenant: str, session: SessionDep, runtime: RuntimeDep) -> RoutesRead:
 def resolve(tenant: str, path: str, session: SessionDep, runtime: RuntimeDep) -> Decision:
     """The board that serves ``path`` under the tenant."""
     table = route_service.load_routes(
-        tenant, session=session, cache=runtime.cache, metrics=runtime.metrics
+        tenant,
+        session=session,
+        cache=runtime.cache,
+        metrics=runtime.metrics,
+        changes=runtime.changes,
     )
     return route_service.decide(table, path)
 
@@ -38,6 +59,10 @@ def resolve(tenant: str, path: str, session: SessionDep, runtime: RuntimeDep) ->
 def tenant_boards(tenant: str, session: SessionDep, runtime: RuntimeDep) -> LandingRead:
     """The tenant's boards for its landing page."""
     table = route_service.load_routes(
-        tenant, session=session, cache=runtime.cache, metrics=runtime.metrics
+        tenant,
+        session=session,
+        cache=runtime.cache,
+        metrics=runtime.metrics,
+        changes=runtime.changes,
     )
     return route_service.landing(table)

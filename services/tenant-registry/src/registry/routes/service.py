@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from tenant_context import BOARD_CATALOGUE, TENANT_SLUG_RE
 
 from registry.cache import RouteCache, RoutesDocument
+from registry.changes.service import ChangeFollower
 from registry.errors import RouteNotFound
 from registry.metrics import RegistryMetrics
 from registry.routes.schemas import Decision, LandingBoard, LandingRead, RoutesRead
@@ -47,11 +48,21 @@ def build_document(tenant: Tenant) -> RoutesDocument | None:
 
 
 def load_routes(
-    slug: str, *, session: Session, cache: RouteCache, metrics: RegistryMetrics
+    slug: str,
+    *,
+    session: Session,
+    cache: RouteCache,
+    metrics: RegistryMetrics,
+    changes: ChangeFollower,
+    needed: int | None = None,
 ) -> RoutesRead:
-    """The tenant's routing table; RouteNotFound for unknown, invalid or disabled tenants."""
+    """The tenant's routing table; RouteNotFound for unknown, invalid or disabled tenants.
+
+    ``needed``: a generation the caller knows of; the cache is brought up to it first.
+    """
     if not TENANT_SLUG_RE.fullmatch(slug):
         raise RouteNotFound()
+    changes.follow(session, needed)
     slug_key = slug.lower()
     lookup = cache.get(slug_key)
     if lookup.hit:

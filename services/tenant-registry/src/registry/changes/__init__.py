@@ -1,0 +1,1 @@
+"""The change log: one row per committed tenant write, read by caches in other processes."""
