@@ -20,10 +20,11 @@ from boardkit.downloads import figure_csv, figure_rows
 from boardkit.failures import FailureKind
 from boardkit.frames import ENTITY, Frame, frame_from_series, merge_frames
 from boardkit.guard import MalformedCallback
+from boardkit.panels import Panels, PanelView, Slots, Source, SourceData, SourceRequest
 from boardkit.runtime import Runtime, Stopwatch, fiware_context
 from boardkit.serve import serve
 from boardkit.shared_cache import RedisCache
-from boardkit.states import Status, status_for_error
+from boardkit.states import NO_DATA, Status, status_for_error
 from boardkit.theme import (
     ALERT_COLOR,
     CALM_COLOR,
@@ -40,6 +41,7 @@ __all__ = [
     "ALERT_COLOR",
     "CALM_COLOR",
     "ENTITY",
+    "NO_DATA",
     "THRESHOLD_COLOR",
     "Board",
     "BoardApp",
@@ -53,8 +55,14 @@ __all__ = [
     "MalformedCallback",
     "MemoryCache",
     "NoTenantContext",
+    "PanelView",
+    "Panels",
     "RedisCache",
     "Runtime",
+    "Slots",
+    "Source",
+    "SourceData",
+    "SourceRequest",
     "Status",
     "Stopwatch",
     "Trace",

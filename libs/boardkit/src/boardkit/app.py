@@ -23,6 +23,7 @@ from boardkit.guard import CallbackGuard, CallbackShapes, on_callback_error
 from boardkit.index import BoardDash
 from boardkit.live import live_page_parts, register_live_callbacks
 from boardkit.metrics import CONTENT_TYPE_LATEST
+from boardkit.panel_page import panel_page_body, register_panel_callbacks
 from boardkit.runtime import Runtime
 from boardkit.shared_cache import RedisCache
 from boardkit.shell import page
@@ -87,6 +88,8 @@ def create_board_app(
         if board.live is not None:
             side, body = live_page_parts(context, board, runtime)
             return page(context, board, body, side)
+        if board.panels is not None:
+            return page(context, board, panel_page_body(context, board, runtime), [])
         assert board.body is not None
         return page(context, board, board.body(context), [])
 
@@ -101,6 +104,8 @@ def create_board_app(
     dash_app.layout = layout
     register_live_callbacks(dash_app, runtime, by_slug)
     for board in boards:
+        if board.panels is not None:
+            register_panel_callbacks(dash_app, runtime, board)
         if board.register is not None:
             board.register(dash_app, runtime)
 

@@ -1,5 +1,5 @@
 """What a board service declares: its boards, each a slug with a title, an explanation and
-either a live view (the kit builds the page) or a body of its own."""
+a live view or a panel view (the kit builds the page), or a body of its own."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from dash.development.base_component import Component
 from tenant_context import TenantContext
 
+from boardkit.panels import PanelView
 from boardkit.views import LiveView
 
 if TYPE_CHECKING:
@@ -26,7 +27,10 @@ class Board:
     """One board slug a service serves.
 
     - ``explanation``: Markdown shown beside the data (what it shows, how to read it).
-    - ``live``: a :class:`LiveView`; the kit builds controls, figure, states and CSV.
+    - ``live``: a :class:`LiveView` (time series per entity); the kit builds controls,
+      figure, states and CSV.
+    - ``panels``: a :class:`PanelView` (several figures and parts fed by a few sources);
+      the kit polls, caches, renders once per interval and patches what changed.
     - ``body(context)``: for boards with their own layout; called per request.
     - ``register(dash_app, runtime)``: registers the board's own callbacks, once per app.
     """
@@ -35,9 +39,11 @@ class Board:
     title: str
     explanation: str
     live: LiveView | None = None
+    panels: PanelView | None = None
     body: BodyBuilder | None = None
     register: Registrar | None = None
 
     def __post_init__(self) -> None:
-        if (self.live is None) == (self.body is None):
-            raise ValueError(f"board {self.slug!r} needs exactly one of live= or body=")
+        declared = [v for v in (self.live, self.panels, self.body) if v is not None]
+        if len(declared) != 1:
+            raise ValueError(f"board {self.slug!r} needs exactly one of live=, panels= or body=")

@@ -7,6 +7,8 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from boardkit import ids
+from boardkit.states import LOADING
+from boardkit.states import status_class as status_class  # insight's import until it moves
 from boardkit.windows import CUSTOM, LAST_N, MAX_LAST_N
 
 WINDOW_CHOICES = [
@@ -93,14 +95,9 @@ def status_line(board: str) -> Component:
         "Loading…",
         id=ids.status(board),
         color="info",
-        className=status_class("loading"),
+        className=LOADING.css_class,
     )
     return line
-
-
-def status_class(kind: str) -> str:
-    """CSS classes of the status line; ``bk-status-<kind>`` lets tests and styles find it."""
-    return f"py-1 px-2 mb-2 small bk-status bk-status-{kind}"
 
 
 def download_control(board: str) -> Component:

@@ -94,3 +94,18 @@ def download_button(board: Any) -> Id:
 def download(board: Any) -> Id:
     """The dcc.Download that delivers the CSV."""
     return _id("download", board)
+
+
+def slot(board: Any, name: str) -> Id:
+    """One named figure or part of a panel view."""
+    return {"type": "bk-slot", "board": board, "slot": name}
+
+
+def revision(board: Any) -> Id:
+    """The store holding which rendering of a panel view the browser shows."""
+    return _id("revision", board)
+
+
+def panel_poll(board: Any) -> Id:
+    """The interval that refreshes a panel view (not the live views' ``poll``)."""
+    return _id("panel-poll", board)

@@ -24,6 +24,12 @@ class Status:
     message: str
 
     @property
+    def css_class(self) -> str:
+        """CSS classes of the status line; ``bk-status-<kind>`` lets tests and styles
+        find it."""
+        return status_class(self.kind)
+
+    @property
     def color(self) -> str:
         """Bootstrap contextual colour for the status badge."""
         return {
@@ -35,6 +41,11 @@ class Status:
             "invalid": "warning",
             "unavailable": "danger",
         }[self.kind]
+
+
+def status_class(kind: str) -> str:
+    """CSS classes of the status line for a state of ``kind``."""
+    return f"py-1 px-2 mb-2 small bk-status bk-status-{kind}"
 
 
 LOADING = Status("loading", "Loading…")

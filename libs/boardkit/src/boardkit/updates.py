@@ -22,7 +22,6 @@ from tenant_context import TenantContext
 
 from boardkit import states
 from boardkit.boards import Board
-from boardkit.controls import status_class
 from boardkit.frames import Frame, merge_frames
 from boardkit.polls import PollMemo, PreparedView
 from boardkit.runtime import Runtime, fiware_context
@@ -51,7 +50,7 @@ class Outcome:
             status_parts = (
                 self.status.message,
                 self.status.color,
-                status_class(self.status.kind),
+                self.status.css_class,
             )
         return (self.figure, self.extend, self.cursor, *status_parts, self.freshness)
 
