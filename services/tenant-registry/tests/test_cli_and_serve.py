@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -61,16 +62,17 @@ def server(cli_env, port, tmp_path):
 def test_serve_migrates_and_cli_changes_show_without_restart(server, cli_env):
     assert server.get("/v1/routes/demo").status_code == 404
 
-    assert "tenant demo has 8 boards" in run_cli(cli_env, "seed-demo").stdout
+    assert "tenant demo has 8 boards and 2 monitors" in run_cli(cli_env, "seed-demo").stdout
     run_cli(cli_env, "seed-demo")
 
     routes = server.get("/v1/routes/demo").json()
     assert routes["tenant"]["display_name"] == "Demo factory"
-    assert [(b["board"], b["mount_path"]) for b in routes["boards"]][:2] == [
+    assert [(b["board"], b["mount_path"]) for b in routes["boards"]][:3] == [
         ("demo", ""),
+        ("monitor", "coolant"),
         ("fams", "fams"),
     ]
-    assert len(routes["boards"]) == 8
+    assert len(routes["boards"]) == 10
 
     run_cli(cli_env, "boards", "revoke", "demo", "fams")
     assert server.get("/v1/resolve/demo/fams/x").json()["board"]["board"] == "demo"
@@ -120,3 +122,53 @@ def test_tenant_commands(cli_env):
     assert "slug" in bad.stderr
     assert bad_board.exit_code == 2
     assert "unknown board" in bad_board.stderr
+
+
+def test_monitor_commands_change_the_served_routes_without_restart(server, cli_env, tmp_path):
+    def cli(*args):
+        return run_cli(cli_env, *args, check=False)
+
+    spec = {
+        "title": "Coolant",
+        "entity_type": "CoolantSystem",
+        "attributes": [{"name": "pH", "thresholds": [{"value": 9.5}]}],
+    }
+    good = tmp_path / "coolant.json"
+    good.write_text(json.dumps(spec))
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text(json.dumps({**spec, "title": "Coolant, hall 2"}))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**spec, "chart": "pie"}))
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    assert cli("tenants", "add", "acme").exit_code == 0
+
+    preview = cli("monitors", "preview", "acme", "coolant", "--spec", str(good))
+    assert preview.exit_code == 0, preview.output
+    assert json.loads(preview.stdout)["spec"]["chart"] == "line"
+    assert server.get("/v1/resolve/acme/coolant/").status_code == 404
+
+    added = cli("monitors", "add", "acme", "coolant", "--spec", str(good))
+    assert added.exit_code == 0, added.output
+    assert server.get("/v1/resolve/acme/coolant/").json()["board"]["title"] == "Coolant"
+
+    assert cli("monitors", "update", "acme", "coolant", "--spec", str(renamed)).exit_code == 0
+    assert server.get("/v1/resolve/acme/coolant/").json()["board"]["title"] == "Coolant, hall 2"
+    assert '"Coolant, hall 2"' in cli("monitors", "show", "acme", "coolant").stdout
+
+    rejected = cli("monitors", "update", "acme", "coolant", "--spec", str(bad))
+    assert rejected.exit_code == 2
+    assert "invalid spec.chart" in rejected.stderr
+    unreadable = cli("monitors", "add", "acme", "other", "--spec", str(broken))
+    assert unreadable.exit_code == 2
+    assert "is not JSON" in unreadable.stderr
+    missing = cli("monitors", "add", "acme", "other", "--spec", str(tmp_path / "none.json"))
+    assert missing.exit_code == 2
+    assert "cannot read" in missing.stderr
+    clash = cli("monitors", "add", "acme", "coolant", "--spec", str(good))
+    assert clash.exit_code == 1
+    assert "already mounted" in clash.stderr
+
+    assert cli("monitors", "delete", "acme", "coolant").exit_code == 0
+    assert server.get("/v1/resolve/acme/coolant/").status_code == 404
+    assert cli("monitors", "show", "acme", "coolant").exit_code == 1

@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 
 pytestmark = pytest.mark.integration
 
-TABLES = {"tenants", "board_grants", "audit_log", "admin_tokens"}
+TABLES = {"tenants", "board_grants", "audit_log", "admin_tokens", "tenant_changes", "monitors"}
 
 
 def _tables(url: str) -> set[str]:
@@ -30,3 +30,15 @@ def test_downgrade_base_then_upgrade_head(backend, scratch_database_url, tmp_pat
     assert _tables(url) == set()
     migrations.upgrade(url)
     assert _tables(url) == TABLES
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_monitors_migration_goes_down_alone_and_back(backend, scratch_database_url, tmp_path):
+    url = scratch_database_url if backend == "postgresql" else f"sqlite:///{tmp_path}/r.sqlite3"
+    migrations.upgrade(url)
+
+    migrations.downgrade(url, "0002")
+    assert "monitors" not in _tables(url)
+    assert {"tenants", "board_grants"} <= _tables(url)
+    migrations.upgrade(url)
+    assert "monitors" in _tables(url)

@@ -8,6 +8,15 @@ not a client-sent ``Fiware-Service``.
 
 from tenant_context.catalogue import BOARD_CATALOGUE, BoardInfo, board_info
 from tenant_context.model import BoardLink, TenantContext, Theme
+from tenant_context.monitor_spec import (
+    MAX_SPEC_BYTES,
+    MONITOR_BOARD,
+    MONITOR_SETTING,
+    MonitoredAttribute,
+    MonitorSpec,
+    Threshold,
+    monitor_json_schema,
+)
 from tenant_context.names import (
     BOARD_SLUG_RE,
     TENANT_SLUG_RE,
@@ -32,6 +41,9 @@ __all__ = [
     "BOARD_CATALOGUE",
     "BOARD_SLUG_RE",
     "CONTEXT_HEADER",
+    "MAX_SPEC_BYTES",
+    "MONITOR_BOARD",
+    "MONITOR_SETTING",
     "SIGNATURE_HEADER",
     "TENANT_SLUG_RE",
     "BadSignature",
@@ -41,10 +53,14 @@ __all__ = [
     "InvalidName",
     "MalformedContext",
     "MissingContext",
+    "MonitorSpec",
+    "MonitoredAttribute",
     "StaleContext",
     "TenantContext",
     "Theme",
+    "Threshold",
     "board_info",
+    "monitor_json_schema",
     "sign_context",
     "validate_board_slug",
     "validate_service_path",

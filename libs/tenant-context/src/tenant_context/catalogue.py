@@ -64,6 +64,12 @@ _BOARDS = (
         "The look and feel of Dazzler boards: themes, controls and sample figures.",
         "board-demo",
     ),
+    BoardInfo(
+        "monitor",
+        "Entity monitor",
+        "Live charts of one entity type, described by a spec kept in the registry.",
+        "board-monitor",
+    ),
 )
 
 BOARD_CATALOGUE: dict[str, BoardInfo] = {b.slug: b for b in _BOARDS}

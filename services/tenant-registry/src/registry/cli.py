@@ -6,18 +6,27 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
-from tenant_context import BOARD_CATALOGUE
+from tenant_context import BOARD_CATALOGUE, MONITOR_BOARD, MonitorSpec
 
 from registry import migrate as migrations
 from registry.boards import service as board_service
 from registry.boards.schemas import GrantCreate
 from registry.config import Settings
 from registry.errors import RegistryError
+from registry.monitors import service as monitor_service
+from registry.monitors.schemas import (
+    MonitorCreate,
+    MonitorPreview,
+    MonitorRead,
+    MonitorUpdate,
+)
 from registry.runtime import Runtime
 from registry.tenants import service as tenant_service
 from registry.tenants.schemas import TenantCreate, TenantRead
@@ -29,9 +38,16 @@ app = typer.Typer(help="The Dazzler tenant registry.", no_args_is_help=True)
 tenants_app = typer.Typer(help="Add, list and switch tenants.", no_args_is_help=True)
 boards_app = typer.Typer(help="Grant and revoke boards.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Admin API tokens.", no_args_is_help=True)
+monitors_app = typer.Typer(
+    help="Entity monitors: boards described by a JSON spec.", no_args_is_help=True
+)
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(boards_app, name="boards")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(monitors_app, name="monitors")
+
+# The monitors `make run` gives tenant demo, on the simulator's telemetry entity types.
+DEMO_MONITORS = {"machines": "machine-telemetry.json", "coolant": "coolant.json"}
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -113,12 +129,24 @@ def seed_demo(ctx: typer.Context) -> None:
             )
         granted = {grant.board for grant in tenant.grants}
         for board in BOARD_CATALOGUE:
-            if board not in granted:
+            if board not in granted and board != MONITOR_BOARD:
                 mount = "" if board == "demo" else board
                 data = GrantCreate(board=board, mount_path=mount)
                 board_service.grant(session=uow.session, actor=uow.actor, tenant=tenant, data=data)
+        for slug, filename in DEMO_MONITORS.items():
+            if monitor_service.find(tenant=tenant, slug=slug) is None:
+                text = resources.files("registry.monitors").joinpath("demo", filename).read_text()
+                spec = MonitorSpec.model_validate_json(text)
+                monitor_service.create(
+                    session=uow.session,
+                    actor=uow.actor,
+                    tenant=tenant,
+                    data=MonitorCreate(slug=slug, spec=spec),
+                )
         uow.commit(tenant.slug_key)
-        typer.echo(f"tenant demo has {len(tenant.grants)} boards")
+        typer.echo(
+            f"tenant demo has {len(tenant.grants)} boards and {len(tenant.monitors)} monitors"
+        )
 
 
 def _show(session: Session, slug: str) -> None:
@@ -256,3 +284,79 @@ def tokens_list(ctx: typer.Context) -> None:
         for token in token_service.list_all(session=uow.session):
             revoked = token.revoked_at.isoformat() if token.revoked_at else "live"
             typer.echo(f"{token.name}\t{token.created_at.isoformat()}\t{revoked}")
+
+
+SpecOption = Annotated[Path, typer.Option("--spec", help="The monitor's spec, a JSON file.")]
+
+
+def _read_spec(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        typer.echo(f"cannot read {path}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        typer.echo(f"{path} is not JSON: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _print_monitor(row: Any) -> None:
+    _print_json(MonitorRead.model_validate(row).model_dump(mode="json"))
+
+
+@monitors_app.command("add")
+def monitors_add(ctx: typer.Context, tenant: str, slug: str, spec: SpecOption) -> None:
+    """Add a monitor at /<slug> under the tenant, from a spec file."""
+    parsed = _read_spec(spec)
+    with _unit_of_work(ctx) as uow:
+        row = tenant_service.get_or_raise(session=uow.session, slug=tenant)
+        data = MonitorCreate.model_validate({"slug": slug, "spec": parsed})
+        monitor = monitor_service.create(
+            session=uow.session, actor=uow.actor, tenant=row, data=data
+        )
+        uow.commit(row.slug_key)
+        _print_monitor(monitor)
+
+
+@monitors_app.command("update")
+def monitors_update(ctx: typer.Context, tenant: str, slug: str, spec: SpecOption) -> None:
+    """Replace a monitor's spec; viewers see it on their next page load."""
+    parsed = _read_spec(spec)
+    with _unit_of_work(ctx) as uow:
+        row = tenant_service.get_or_raise(session=uow.session, slug=tenant)
+        data = MonitorUpdate.model_validate({"spec": parsed})
+        monitor = monitor_service.update(
+            session=uow.session, actor=uow.actor, tenant=row, slug=slug, data=data
+        )
+        uow.commit(row.slug_key)
+        _print_monitor(monitor)
+
+
+@monitors_app.command("show")
+def monitors_show(ctx: typer.Context, tenant: str, slug: str) -> None:
+    """One monitor with its normalised spec, as JSON."""
+    with _unit_of_work(ctx) as uow:
+        row = tenant_service.get_or_raise(session=uow.session, slug=tenant)
+        _print_monitor(monitor_service.get_or_raise(tenant=row, slug=slug))
+
+
+@monitors_app.command("preview")
+def monitors_preview(ctx: typer.Context, tenant: str, slug: str, spec: SpecOption) -> None:
+    """Validate a spec file and print it normalised; nothing is stored."""
+    parsed = _read_spec(spec)
+    with _unit_of_work(ctx) as uow:
+        row = tenant_service.get_or_raise(session=uow.session, slug=tenant)
+        data = MonitorPreview.model_validate({"spec": parsed})
+        MonitorCreate.model_validate({"slug": slug, "spec": data.spec})
+        result = monitor_service.preview(tenant=row, slug=slug, spec=data.spec)
+        _print_json(result.model_dump(mode="json"))
+
+
+@monitors_app.command("delete")
+def monitors_delete(ctx: typer.Context, tenant: str, slug: str) -> None:
+    """Remove a monitor."""
+    with _unit_of_work(ctx) as uow:
+        row = tenant_service.get_or_raise(session=uow.session, slug=tenant)
+        monitor_service.delete(session=uow.session, actor=uow.actor, tenant=row, slug=slug)
+        uow.commit(row.slug_key)
+        typer.echo(f"deleted monitor {slug} of {row.slug}")

@@ -1,7 +1,7 @@
 """Domain exceptions; ``http_errors`` turns each into one status code and a stable body.
 
 RegistryError
-├── NotFound ── TenantNotFound, GrantNotFound, RouteNotFound
+├── NotFound ── TenantNotFound, GrantNotFound, MonitorNotFound, RouteNotFound
 ├── Conflict ── SlugConflict, MountPathConflict, BoardAlreadyGranted
 ├── Unauthorized ── the admin bearer token is missing, unknown or revoked
 └── TokenNameTaken ── ``tokens create`` with a name already in use
@@ -28,6 +28,10 @@ class TenantNotFound(NotFound):
 
 class GrantNotFound(NotFound):
     """The tenant has not been granted this board (admin API)."""
+
+
+class MonitorNotFound(NotFound):
+    """The tenant has no monitor with this slug (admin API)."""
 
 
 class RouteNotFound(NotFound):

@@ -22,6 +22,7 @@ STATUS_AND_CODE: dict[type[errors.RegistryError], tuple[int, str]] = {
     errors.RouteNotFound: (status.HTTP_404_NOT_FOUND, "not_found"),
     errors.TenantNotFound: (status.HTTP_404_NOT_FOUND, "tenant_not_found"),
     errors.GrantNotFound: (status.HTTP_404_NOT_FOUND, "grant_not_found"),
+    errors.MonitorNotFound: (status.HTTP_404_NOT_FOUND, "monitor_not_found"),
     errors.SlugConflict: (status.HTTP_409_CONFLICT, "slug_taken"),
     errors.MountPathConflict: (status.HTTP_409_CONFLICT, "mount_path_taken"),
     errors.BoardAlreadyGranted: (status.HTTP_409_CONFLICT, "board_already_granted"),

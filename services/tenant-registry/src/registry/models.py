@@ -6,7 +6,8 @@ from registry.audit.models import AuditEntry
 from registry.boards.models import BoardGrant
 from registry.changes.models import TenantChange
 from registry.database import Base
+from registry.monitors.models import Monitor
 from registry.tenants.models import Tenant
 from registry.tokens.models import AdminToken
 
-__all__ = ["AdminToken", "AuditEntry", "Base", "BoardGrant", "Tenant", "TenantChange"]
+__all__ = ["AdminToken", "AuditEntry", "Base", "BoardGrant", "Monitor", "Tenant", "TenantChange"]

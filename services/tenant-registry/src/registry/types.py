@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field
 from tenant_context import (
     BOARD_CATALOGUE,
     BOARD_SLUG_RE,
+    MONITOR_BOARD,
     TENANT_SLUG_RE,
     validate_board_slug,
     validate_service_path,
@@ -17,6 +18,9 @@ from tenant_context import (
 )
 
 Theme = Literal["light", "dark"]
+
+# The catalogue boards a plain grant can name; monitors are granted with their spec.
+GRANTABLE_BOARDS = tuple(sorted(slug for slug in BOARD_CATALOGUE if slug != MONITOR_BOARD))
 
 
 @cache
@@ -45,8 +49,11 @@ def _validate_mount_path(value: str) -> str:
 
 
 def _validate_catalogue_board(value: str) -> str:
+    if value == MONITOR_BOARD:
+        # Each monitor needs its spec, so monitors have their own endpoints.
+        raise ValueError("monitors are added under /v1/admin/tenants/{tenant}/monitors")
     if value not in BOARD_CATALOGUE:
-        known = ", ".join(sorted(BOARD_CATALOGUE))
+        known = ", ".join(sorted(GRANTABLE_BOARDS))
         raise ValueError(f"unknown board {value[:60]!r}; the catalogue has: {known}")
     return value
 
@@ -91,7 +98,7 @@ BoardSlug = Annotated[
     Field(
         description="A board of the catalogue.",
         examples=["roughnator"],
-        json_schema_extra={"enum": sorted(BOARD_CATALOGUE)},
+        json_schema_extra={"enum": list(GRANTABLE_BOARDS)},
     ),
     AfterValidator(_validate_catalogue_board),
 ]

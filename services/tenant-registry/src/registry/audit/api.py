@@ -21,7 +21,7 @@ def list_audit(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     tenant: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_]{1,50}$")] = None,
-    entity: Literal["tenant", "grant", "token"] | None = None,
+    entity: Literal["tenant", "grant", "monitor", "token"] | None = None,
 ) -> AuditPage:
     """Changes, newest first."""
     rows, total = audit_service.list_page(

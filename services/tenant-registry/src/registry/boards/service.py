@@ -38,6 +38,9 @@ def _check_mount_free(tenant: Tenant, mount_path: str, *, keep: BoardGrant | Non
         if grant is not keep and grant.mount_path == mount_path:
             where = f"/{mount_path}" if mount_path else "the tenant's home"
             raise MountPathConflict(f"Board {grant.board!r} is already mounted at {where}")
+    for monitor in tenant.monitors:
+        if monitor.slug == mount_path:
+            raise MountPathConflict(f"Monitor {monitor.slug!r} is already mounted at /{mount_path}")
 
 
 def _flush(session: Session) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tenant_context import BOARD_CATALOGUE, TENANT_SLUG_RE
+from tenant_context import BOARD_CATALOGUE, MONITOR_BOARD, MONITOR_SETTING, TENANT_SLUG_RE
 
 from registry.cache import RouteCache, RoutesDocument
 from registry.changes.service import ChangeFollower
@@ -14,11 +16,28 @@ from registry.routes.schemas import Decision, LandingBoard, LandingRead, RoutesR
 from registry.tenants.models import Tenant
 
 
+def _monitor_routes(tenant: Tenant) -> list[dict[str, Any]]:
+    """Each enabled monitor as a route to the monitor board, its spec in the settings."""
+    info = BOARD_CATALOGUE[MONITOR_BOARD]
+    return [
+        {
+            "board": MONITOR_BOARD,
+            "mount_path": monitor.slug,
+            "title": monitor.spec.get("title") or info.title,
+            "description": info.description,
+            "service_path": tenant.service_path,
+            "settings": {MONITOR_SETTING: monitor.spec},
+        }
+        for monitor in tenant.monitors
+        if monitor.enabled
+    ]
+
+
 def build_document(tenant: Tenant) -> RoutesDocument | None:
     """The routing table of ``tenant``, or None when it must look like it does not exist."""
     if not tenant.enabled:
         return None
-    boards = []
+    boards = _monitor_routes(tenant)
     for grant in sorted(tenant.grants, key=lambda g: g.mount_path):
         info = BOARD_CATALOGUE.get(grant.board)
         # A board dropped from the catalogue has no service to route to.
@@ -43,7 +62,7 @@ def build_document(tenant: Tenant) -> RoutesDocument | None:
             "timezone": tenant.timezone,
             "theme": tenant.theme,
         },
-        "boards": boards,
+        "boards": sorted(boards, key=lambda board: str(board["mount_path"])),
     }
 
 

@@ -12,6 +12,7 @@ from registry.database import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from registry.boards.models import BoardGrant
+    from registry.monitors.models import Monitor
 
 
 class Tenant(Base):
@@ -37,5 +38,11 @@ class Tenant(Base):
         back_populates="tenant",
         cascade="all, delete-orphan",
         order_by="BoardGrant.mount_path",
+        lazy="selectin",
+    )
+    monitors: Mapped[list[Monitor]] = relationship(
+        back_populates="tenant",
+        cascade="all, delete-orphan",
+        order_by="Monitor.slug",
         lazy="selectin",
     )
