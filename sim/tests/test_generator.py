@@ -20,6 +20,8 @@ QL_TYPES = {
     "TaskAssignment": {"creationTimestamp", "oldTask", "newTask", "additionalParameters"},
     "TaskExecution": {"creationTimestamp", "taskName", "additionalParameters"},
     "InsightKPI": {"insightId", "kpi", "value"},
+    "MachineTelemetry": {"spindleSpeed", "temperature", "power"},
+    "CoolantSystem": {"flow", "pressure", "pH"},
 }
 
 

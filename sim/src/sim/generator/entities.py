@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sim.generator.telemetry import Telemetry
+
 Entity = dict[str, Any]
 
 ROUGHNESS_SENSORS = 2
@@ -63,9 +65,12 @@ class TenantFeed:
     roughness: list[float] = field(init=False)
     fatigue: list[float] = field(init=False)
     kpis: list[list[float]] = field(init=False)
+    telemetry: Telemetry = field(init=False)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(f"{self.seed}:{self.tenant}")
+        # A stream of its own, so the other entities' values stay what they were.
+        self.telemetry = Telemetry(random.Random(f"{self.seed}:{self.tenant}:telemetry"))
         self.acceleration = [self.rng.uniform(5.2, 5.9) for _ in range(ROUGHNESS_SENSORS)]
         self.roughness = [self.rng.uniform(1.4, 2.1) for _ in range(ROUGHNESS_SENSORS)]
         self.fatigue = [self.rng.uniform(1.0, 5.0) for _ in range(WORKERS)]
@@ -82,6 +87,7 @@ class TenantFeed:
             *self._workers(moment),
             *self._interventions(moment),
             *self._insight_kpis(),
+            *self.telemetry.tick(),
         ]
         insights = self._insights()
         for entity in (*series, *insights):
