@@ -155,6 +155,35 @@ def start_registry(
     return start
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return REDIS_URL
+
+
+@pytest.fixture
+def start_sqlite_registry(
+    processes: list[Service], tmp_path: Path
+) -> Callable[[], tuple[Service, dict[str, str]]]:
+    """A registry on a SQLite file and no Redis, as `make run` has it; also returns the
+    environment that points the CLI at the same database."""
+
+    def start() -> tuple[Service, dict[str, str]]:
+        port = free_port()
+        env = {
+            "DAZZLER_REGISTRY_DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}",
+            "DAZZLER_REGISTRY_REDIS_URL": "",
+            "REDIS_URL": "",
+            "DAZZLER_REGISTRY_HOST": "127.0.0.1",
+            "DAZZLER_REGISTRY_PORT": str(port),
+            "DAZZLER_REGISTRY_LOG_LEVEL": "WARNING",
+        }
+        service = start_service("registry-sqlite", ["-m", "registry", "serve"], env, port, tmp_path)
+        processes.append(service)
+        return service, env
+
+    return start
+
+
 class Admin:
     """Seeds the registry through its admin API."""
 
@@ -229,6 +258,8 @@ def start_gateway(
             "DAZZLER_GATEWAY_REGISTRY_URL": registry_url,
             "DAZZLER_GATEWAY_UPSTREAMS": upstreams,
             "DAZZLER_GATEWAY_LOG_LEVEL": "warning",
+            "DAZZLER_GATEWAY_ALLOW_ANONYMOUS": "true",
+            "DAZZLER_GATEWAY_METRICS_PORT": str(free_port()),
         }
         env.update({f"DAZZLER_GATEWAY_{k.upper()}": v for k, v in settings.items()})
         service = start_service("gateway", ["-m", "gateway"], env, port, tmp)
@@ -261,6 +292,11 @@ class Stack:
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.http.get(self.gateway.url + path, **kwargs)
 
+    def metrics(self) -> str:
+        """The gateway's metrics, from its internal listener."""
+        port = self.gateway.env["DAZZLER_GATEWAY_METRICS_PORT"]
+        return self.http.get(f"http://127.0.0.1:{port}/metrics").text
+
 
 @pytest.fixture(scope="module")
 def make_stack(
@@ -286,3 +322,37 @@ def make_stack(
     yield make
     for client in clients:
         client.close()
+
+
+@dataclass
+class DashStack:
+    """A registry and a gateway in front of one real Dash board process."""
+
+    registry: Service
+    gateway: Service
+    board: Service
+    admin: Admin
+
+
+@pytest.fixture(scope="module")
+def dash_stack(
+    processes: list[Service],
+    start_registry: Callable[..., Service],
+    start_gateway: Callable[..., Service],
+    make_admin: Callable[[Service], Admin],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> DashStack:
+    """The transport tests' stack: every board service is the same Dash app."""
+    port = free_port()
+    args = ["-m", "uvicorn", "dash_board:server", "--app-dir", str(SUPPORT)]
+    args += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    board = start_service(
+        "dash-board", args, {}, port, tmp_path_factory.mktemp("dash"), health="/_dash-layout"
+    )
+    processes.append(board)
+    registry = start_registry()
+    upstreams = json.dumps({"board-roughnator": [board.url], "board-demo": [board.url]})
+    gateway = start_gateway(
+        registry.url, upstreams, allow_anonymous="true", metrics_port="0", cache_ttl="1"
+    )
+    return DashStack(registry, gateway, board, make_admin(registry))

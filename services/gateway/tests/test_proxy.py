@@ -263,7 +263,7 @@ def test_health_readiness_and_metrics(stack: Any, acme: str) -> None:
     assert stack.get("/healthz").status_code == 200
     assert stack.get("/readyz").json()["ready"] is True
     stack.get(f"/dazzler/{acme}/-/roughnator/")
-    metrics = stack.get("/metrics").text
+    metrics = stack.metrics()
     assert (
         f'dazzler_gateway_requests_total{{board="roughnator",status="200",tenant="{acme}"}}'
         in metrics

@@ -63,5 +63,5 @@ def test_registry_outage_keeps_known_tenants_and_refuses_unknown(
     ready = stack.get("/readyz").json()
     assert ready["registry_reachable"] is False
     assert ready["ready"] is True
-    metrics = stack.get("/metrics").text
+    metrics = stack.metrics()
     assert 'dazzler_gateway_route_cache_total{result="stale"}' in metrics

@@ -29,7 +29,7 @@ def stack(make_stack: Callable[..., Any]) -> Any:
 
 
 def _samples(stack: Any, name: str) -> list[tuple[dict[str, str], float]]:
-    text = stack.get("/metrics").text
+    text = stack.metrics()
     return [
         (sample.labels, sample.value)
         for family in text_string_to_metric_families(text)

@@ -78,14 +78,16 @@ SERVICES: dict[str, ServiceSpec] = {
             module="gateway",
             args=(),
             env_prefix="DAZZLER_GATEWAY_",
-            ports=(("http", "PORT"),),
-            default_ports=(8000,),
+            # /metrics names tenants, so it has a socket of its own, off the public port.
+            ports=(("http", "PORT"), ("metrics", "METRICS_PORT")),
+            default_ports=(8000, 9000),
         ),
         _board("board-roughnator", "board_roughnator", "DAZZLER_ROUGHNATOR_", 8101),
         _board("board-sleuth", "board_sleuth", "DAZZLER_SLEUTH_", 8102),
         _board("board-fams", "board_fams", "DAZZLER_FAMS_", 8103),
         _board("board-insight", "board_insight", "DAZZLER_INSIGHT_", 8104),
         _board("board-demo", "board_demo", "DAZZLER_DEMO_", 8105),
+        _board("board-monitor", "board_monitor", "DAZZLER_MONITOR_", 8106),
     )
 }
 

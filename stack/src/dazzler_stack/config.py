@@ -24,12 +24,16 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DAZZLER_PORT", "DAZZLER_STACK_PORT"),
         description="Port of the gateway, the one URL users open.",
     )
+    gateway_metrics_port: int = Field(
+        9000, ge=0, le=65535, description="Port of the gateway's internal /metrics listener."
+    )
     registry_port: int = Field(8001, ge=0, le=65535, description="Port of the tenant registry.")
     roughnator_port: int = Field(8101, ge=0, le=65535, description="Port of board-roughnator.")
     sleuth_port: int = Field(8102, ge=0, le=65535, description="Port of board-sleuth.")
     fams_port: int = Field(8103, ge=0, le=65535, description="Port of board-fams.")
     insight_port: int = Field(8104, ge=0, le=65535, description="Port of board-insight.")
     demo_port: int = Field(8105, ge=0, le=65535, description="Port of board-demo.")
+    monitor_port: int = Field(8106, ge=0, le=65535, description="Port of board-monitor.")
     ql_port: int = Field(8668, ge=0, le=65535, description="Port of the QuantumLeap stand-in.")
     orion_port: int = Field(1026, ge=0, le=65535, description="Port of the Orion stand-in.")
     database_url: str = Field(
@@ -62,12 +66,14 @@ class Settings(BaseSettings):
             host=self.host,
             ports={
                 ("gateway", "http"): self.port,
+                ("gateway", "metrics"): self.gateway_metrics_port,
                 ("registry", "http"): self.registry_port,
                 ("board-roughnator", "http"): self.roughnator_port,
                 ("board-sleuth", "http"): self.sleuth_port,
                 ("board-fams", "http"): self.fams_port,
                 ("board-insight", "http"): self.insight_port,
                 ("board-demo", "http"): self.demo_port,
+                ("board-monitor", "http"): self.monitor_port,
                 ("sim", "ql"): self.ql_port,
                 ("sim", "orion"): self.orion_port,
             },

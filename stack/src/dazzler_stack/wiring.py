@@ -18,12 +18,15 @@ class Backing:
 
     An empty ``redis_url`` runs the stack without Redis: the registry and the gateway
     then cache in-process and rely on short TTLs instead of change notifications.
+    With ``follow_registry`` the generator feeds every enabled tenant the registry lists
+    instead of ``tenant`` alone.
     """
 
     database_url: str
     shared_secret: str
     redis_url: str = ""
     tenant: str = "demo"
+    follow_registry: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,8 @@ def service_env(name: str, layout: Layout, backing: Backing) -> dict[str, str]:
     ql, orion = layout.url("sim", "ql"), layout.url("sim", "orion")
     if name == "generator":
         env.update({f"{p}QL_URL": ql, f"{p}ORION_URL": orion, f"{p}TENANTS": backing.tenant})
+        if backing.follow_registry:
+            env[f"{p}REGISTRY_URL"] = layout.url("registry")
     elif name == "registry":
         env.update({f"{p}DATABASE_URL": backing.database_url, f"{p}REDIS_URL": backing.redis_url})
     elif name == "gateway":
@@ -84,6 +89,9 @@ def service_env(name: str, layout: Layout, backing: Backing) -> dict[str, str]:
                 f"{p}REGISTRY_URL": layout.url("registry"),
                 f"{p}REDIS_URL": backing.redis_url,
                 f"{p}UPSTREAMS": json.dumps(gateway_upstreams(layout)),
+                # A local stack has no identity provider; outside it the gateway refuses
+                # to start without OIDC unless told this explicitly.
+                f"{p}ALLOW_ANONYMOUS": "true",
                 "DAZZLER_SHARED_SECRET": backing.shared_secret,
             }
         )

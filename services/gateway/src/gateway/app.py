@@ -10,6 +10,7 @@ import sys
 import aiohttp
 
 from gateway.asgi import ASGIApp, Receive, Scope, Send
+from gateway.change_poll import ChangePoller
 from gateway.config import Settings, get_settings
 from gateway.context_headers import ContextSigner
 from gateway.invalidation import ChangeListener
@@ -23,7 +24,7 @@ from gateway.middleware.request_id import RequestIdMiddleware
 from gateway.middleware.target import TargetMiddleware
 from gateway.oidc import TokenVerifier, load_jwks
 from gateway.proxy import Proxy
-from gateway.registry_client import RegistryClient
+from gateway.registry_client import Changes, RegistryClient
 from gateway.route_cache import RouteCache
 from gateway.router import Router
 from gateway.routes import RouteTable
@@ -46,7 +47,11 @@ class GatewayApp:
             self._fetch_routes,
             ttl=settings.cache_ttl,
             stale_limit=settings.stale_limit,
+            max_entries=settings.cache_max_tenants,
             on_event=self.metrics.cache_event,
+        )
+        self.poller = ChangePoller(
+            self._fetch_changes, self.cache.invalidate, interval=settings.change_poll_interval
         )
         self._session: aiohttp.ClientSession | None = None
         self._client: UpstreamClient | None = None
@@ -75,7 +80,11 @@ class GatewayApp:
 
     async def _fetch_routes(self, tenant: str) -> RouteTable | None:
         assert self._registry is not None, "the lifespan has not started"
-        return await self._registry.routes(tenant)
+        return await self._registry.routes(tenant, self.poller.generation)
+
+    async def _fetch_changes(self, after: int | None) -> Changes:
+        assert self._registry is not None, "the lifespan has not started"
+        return await self._registry.changes(after)
 
     def _build(self, session: aiohttp.ClientSession) -> ASGIApp:
         settings = self.settings
@@ -121,6 +130,7 @@ class GatewayApp:
         self._tasks.append(
             asyncio.create_task(self.upstreams.run_refresher(self.settings.dns_refresh))
         )
+        self._tasks.append(asyncio.create_task(self.poller.run()))
         if self.listener is not None:
             self._tasks.append(asyncio.create_task(self.listener.run()))
 

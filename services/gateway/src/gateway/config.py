@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The ports `make run` gives the boards (docs/architecture.md).
@@ -54,6 +54,34 @@ class Settings(BaseSettings):
     cache_ttl: float = Field(
         5.0, gt=0, description="Seconds a tenant's routes are reused before asking again."
     )
+    cache_max_tenants: int = Field(
+        10_000,
+        ge=1,
+        description="Most tenants whose routes (or absence) a worker remembers; the least "
+        "recently used go first, so made-up tenant names cannot grow memory.",
+    )
+    change_poll_interval: float = Field(
+        0.5,
+        gt=0,
+        description="Seconds between asking the registry's /v1/changes which tenants "
+        "changed; revocation takes effect within about this long even without Redis.",
+    )
+    allow_anonymous: bool = Field(
+        False,
+        description="Serve without OIDC authentication. The gateway refuses to start with "
+        "OIDC off unless this says so; `make run` and the tests set it.",
+    )
+    metrics_host: str = Field(
+        "127.0.0.1",
+        description="Address of the internal /metrics listener (it names tenants and "
+        "boards, so never the public one).",
+    )
+    metrics_port: int = Field(
+        9000,
+        ge=0,
+        le=65535,
+        description="Port of the internal /metrics listener; every worker's counts summed.",
+    )
     stale_limit: float = Field(
         300.0,
         ge=0,
@@ -96,6 +124,16 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("shared_secret", "DAZZLER_SHARED_SECRET"),
         description="HMAC secret shared with the boards to sign the tenant context.",
     )
+
+    @model_validator(mode="after")
+    def _require_authentication(self) -> Settings:
+        if not self.oidc_enabled and not self.allow_anonymous:
+            raise ValueError(
+                "authentication is off: set DAZZLER_GATEWAY_OIDC_ENABLED=true (with "
+                "DAZZLER_GATEWAY_OIDC_JWKS), or DAZZLER_GATEWAY_ALLOW_ANONYMOUS=true to "
+                "serve every tenant's boards to anyone who can reach the gateway"
+            )
+        return self
 
     @field_validator("registry_url")
     @classmethod

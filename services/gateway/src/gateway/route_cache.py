@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -13,12 +15,15 @@ from gateway.routes import RouteTable
 
 Fetch = Callable[[str], Awaitable[RouteTable | None]]
 CacheEvent = Callable[[str], None]
+TenantChanged = Callable[[str], None]
+_log = logging.getLogger("gateway.route_cache")
 
 
 @dataclass(slots=True)
 class _Entry:
     table: RouteTable | None
     fetched_at: float
+    expired: bool = False
 
 
 class RouteCache:
@@ -26,7 +31,12 @@ class RouteCache:
 
     Past the TTL the registry is asked again; if it cannot be asked, the last answer is
     used until it is ``stale_limit`` seconds old. Concurrent misses for one tenant share
-    one registry call.
+    one registry call. At most ``max_entries`` tenants are remembered, unknown ones
+    included; the least recently used go first.
+
+    Callbacks registered with :meth:`on_change` hear the (lower-cased) slug of every
+    tenant whose entry is invalidated by name or whose refreshed routes differ from the
+    cached ones, so that long-lived connections of a revoked tenant can be closed.
     """
 
     def __init__(
@@ -35,6 +45,7 @@ class RouteCache:
         *,
         ttl: float,
         stale_limit: float,
+        max_entries: int = 10_000,
         on_event: CacheEvent | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -43,13 +54,27 @@ class RouteCache:
         self._stale_limit = stale_limit
         self._on_event = on_event or (lambda _event: None)
         self._clock = clock
-        self._entries: dict[str, _Entry] = {}
+        self._max_entries = max_entries
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._subscribers: list[TenantChanged] = []
         self._pending: dict[str, asyncio.Future[RouteTable | None]] = {}
         self._generation = 0
         self.last_contact: float | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def on_change(self, callback: TenantChanged) -> None:
+        """Call ``callback(slug)`` whenever a tenant's routes are dropped or change."""
+        self._subscribers.append(callback)
+
+    def _changed(self, key: str) -> None:
+        for callback in self._subscribers:
+            try:
+                callback(key)
+            except Exception:
+                # One subscriber's bug must not stop invalidation or the others.
+                _log.exception("route change subscriber failed for %s", key)
 
     async def get(self, tenant: str) -> RouteTable | None:
         """Return the routes of ``tenant`` (any case), None if it is not served.
@@ -60,7 +85,8 @@ class RouteCache:
         key = tenant.lower()
         entry = self._entries.get(key)
         now = self._clock()
-        if entry is not None and now - entry.fetched_at < self._ttl:
+        if entry is not None and not entry.expired and now - entry.fetched_at < self._ttl:
+            self._entries.move_to_end(key)
             self._on_event("hit")
             return entry.table
         pending = self._pending.get(key)
@@ -98,12 +124,26 @@ class RouteCache:
         # A change notice that arrived while we were asking may concern this answer.
         if generation == self._generation:
             self._entries[key] = _Entry(table, now)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)
+        if entry is not None and entry.table != table:
+            self._changed(key)
         return table
 
     def invalidate(self, tenant: str) -> None:
-        """Forget one tenant (``"*"``: every tenant); the next request asks the registry."""
+        """Forget one tenant (``"*"``: every tenant); the next request asks the registry.
+
+        A named tenant is dropped outright, so its old routes are never served again.
+        ``"*"`` (notices may have been lost) only marks every entry expired: each is
+        still the stale fallback while the registry is away, and subscribers hear of a
+        tenant once its refreshed routes turn out different.
+        """
         self._generation += 1
         if tenant == "*":
-            self._entries.clear()
-        else:
-            self._entries.pop(tenant.lower(), None)
+            for entry in self._entries.values():
+                entry.expired = True
+            return
+        key = tenant.lower()
+        self._entries.pop(key, None)
+        self._changed(key)

@@ -20,7 +20,11 @@ _JSON = b"application/json"
 
 
 class Router:
-    """Answers ``/healthz``, ``/readyz``, ``/metrics`` and ``/dazzler/<tenant>/-/…``."""
+    """Answers ``/healthz``, ``/readyz`` and ``/dazzler/<tenant>/-/…``.
+
+    ``/metrics`` names tenants and boards, so it is served on the internal metrics
+    listener only (gateway.metrics_server), never here.
+    """
 
     def __init__(
         self,
@@ -48,10 +52,6 @@ class Router:
             await send_response(send, 200, b'{"status":"ok"}', _JSON)
         elif path == "/readyz":
             await self._ready(send)
-        elif path == "/metrics":
-            await send_response(
-                send, 200, self.metrics.exposition(), b"text/plain; version=0.0.4; charset=utf-8"
-            )
         else:
             raise NotFound(path)
 

@@ -12,6 +12,7 @@ from uvicorn.config import LOGGING_CONFIG
 from gateway.app import GatewayApp, create_app
 from gateway.config import Settings, get_settings
 from gateway.metrics import shared_metrics_dir
+from gateway.metrics_server import start_metrics_server, workers_registry
 from gateway.write_coalescing import CoalescingHttpProtocol
 
 # Young-generation collections stay frequent enough to free request garbage promptly;
@@ -69,9 +70,22 @@ def serve(settings: Settings | None = None) -> None:
     if settings.workers > 1:
         # Each worker is a fresh interpreter that reads the same environment, including
         # the metrics directory that lets one scrape count every worker.
-        with shared_metrics_dir():
-            uvicorn.run(
-                "gateway.serving:served_app", factory=True, workers=settings.workers, **options
+        with shared_metrics_dir() as directory:
+            metrics = start_metrics_server(
+                settings.metrics_host, settings.metrics_port, workers_registry(directory)
             )
+            try:
+                uvicorn.run(
+                    "gateway.serving:served_app", factory=True, workers=settings.workers, **options
+                )
+            finally:
+                metrics.shutdown()
     else:
-        uvicorn.run(served_app(settings), **options)
+        app = served_app(settings)
+        metrics = start_metrics_server(
+            settings.metrics_host, settings.metrics_port, app.metrics.registry
+        )
+        try:
+            uvicorn.run(app, **options)
+        finally:
+            metrics.shutdown()

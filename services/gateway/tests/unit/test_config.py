@@ -7,6 +7,32 @@ from gateway.config import Settings
 from pydantic import ValidationError
 
 
+@pytest.fixture(autouse=True)
+def anonymous_allowed(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    monkeypatch.setenv("DAZZLER_GATEWAY_ALLOW_ANONYMOUS", "true")
+    monkeypatch.delenv("DAZZLER_GATEWAY_OIDC_ENABLED", raising=False)
+    return monkeypatch
+
+
+def test_refuses_to_start_without_authentication_unless_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DAZZLER_GATEWAY_ALLOW_ANONYMOUS")
+    with pytest.raises(ValidationError, match="DAZZLER_GATEWAY_ALLOW_ANONYMOUS=true"):
+        Settings(shared_secret="x" * 32)
+    monkeypatch.setenv("DAZZLER_GATEWAY_ALLOW_ANONYMOUS", "false")
+    with pytest.raises(ValidationError, match="authentication is off"):
+        Settings(shared_secret="x" * 32)
+    monkeypatch.setenv("DAZZLER_GATEWAY_OIDC_ENABLED", "true")
+    assert Settings(shared_secret="x" * 32).allow_anonymous is False
+
+
+def test_metrics_listen_on_loopback_port_9000_by_default() -> None:
+    settings = Settings(shared_secret="x" * 32)
+    assert (settings.metrics_host, settings.metrics_port) == ("127.0.0.1", 9000)
+    assert (settings.cache_max_tenants, settings.change_poll_interval) == (10_000, 0.5)
+
+
 def test_secret_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DAZZLER_SHARED_SECRET", raising=False)
     with pytest.raises(ValidationError, match="shared_secret"):

@@ -132,3 +132,68 @@ async def test_an_answer_overtaken_by_a_change_notice_is_not_kept(
     await pending
     await cache.get("acme")
     assert registry.calls == 2
+
+
+async def test_made_up_tenant_names_cannot_grow_the_cache_past_its_bound(
+    registry: Registry, clock: Clock
+) -> None:
+    cache = RouteCache(registry.fetch, ttl=5, stale_limit=60, max_entries=100, clock=clock)
+    acme = registry.add("acme")
+    for index in range(30_000):
+        await cache.get(f"ghost{index}")
+        if index % 50 == 0:
+            # A tenant in use stays cached: the least recently used go first.
+            assert await cache.get("acme") is acme
+    assert len(cache) == 100
+    calls = registry.calls
+    assert await cache.get("acme") is acme
+    assert registry.calls == calls
+
+
+async def test_after_a_lost_notice_stale_routes_still_cover_a_registry_outage(
+    cache: RouteCache, registry: Registry
+) -> None:
+    table = registry.add("acme")
+    await cache.get("acme")
+    cache.invalidate("*")
+    registry.down = True
+    assert await cache.get("acme") is table
+
+
+async def test_subscribers_hear_of_invalidated_and_changed_tenants(
+    cache: RouteCache, registry: Registry, clock: Clock
+) -> None:
+    heard: list[str] = []
+    cache.on_change(heard.append)
+    registry.add("acme")
+    registry.add("globex")
+    await cache.get("acme")
+    await cache.get("globex")
+
+    cache.invalidate("ACME")
+    assert heard == ["acme"]
+
+    # Refreshed after the TTL: unchanged routes are not news, a disabled tenant is.
+    del registry.tables["globex"]
+    clock.now += 6
+    await cache.get("acme")
+    await cache.get("globex")
+    assert heard == ["acme", "globex"]
+
+
+async def test_a_failing_subscriber_does_not_stop_invalidation(
+    cache: RouteCache, registry: Registry
+) -> None:
+    heard: list[str] = []
+
+    def broken(_tenant: str) -> None:
+        raise RuntimeError("subscriber bug")
+
+    cache.on_change(broken)
+    cache.on_change(heard.append)
+    registry.add("acme")
+    await cache.get("acme")
+    del registry.tables["acme"]
+    cache.invalidate("acme")
+    assert heard == ["acme"]
+    assert await cache.get("acme") is None
