@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from tenant_context import board_info
 
 from gateway.paths import BoardPath, Redirect
 
@@ -66,8 +67,31 @@ class Landing:
     """The tenant's home with no board mounted there: the gateway lists the boards."""
 
 
+# A board's operations endpoints answer the gateway's network, not browsers: /metrics
+# names tenants.
+_OPERATIONS = frozenset({b"/metrics", b"/healthz", b"/readyz"})
+# What every Dash board serves at its root besides its page. Mount paths never start
+# with "_", so these cannot hide a board.
+_DASH_PATHS = frozenset({"assets"})
+
+
+def _home_serves(grant: Grant, first: str) -> bool:
+    """Whether a board mounted at the tenant's home serves paths starting ``first``."""
+    if first.startswith("_") or first in _DASH_PATHS:
+        return True
+    info = board_info(grant.board)
+    return info is not None and first in info.own_paths
+
+
 def select(table: RouteTable, path: BoardPath) -> Match | Redirect | Landing | None:
     """Pick the grant for ``path``; None when nothing of this tenant is served there."""
+    selected = _select(table, path)
+    if isinstance(selected, Match) and selected.upstream_path in _OPERATIONS:
+        return None
+    return selected
+
+
+def _select(table: RouteTable, path: BoardPath) -> Match | Redirect | Landing | None:
     segments = path.segments
     if segments:
         first = segments[0]
@@ -79,7 +103,7 @@ def select(table: RouteTable, path: BoardPath) -> Match | Redirect | Landing | N
             rest = b"/" + b"/".join(s.raw for s in segments[1:])
             return Match(grant, prefix, rest)
     home = table.grant_at("")
-    if home is not None:
+    if home is not None and (not segments or _home_serves(home, segments[0].text)):
         rest = b"/" + b"/".join(s.raw for s in segments)
         return Match(home, path.home_prefix, rest)
     if not segments:

@@ -74,7 +74,7 @@ def test_mount_without_slash_redirects() -> None:
     assert selected == Redirect("/dazzler/acme/-/r/")
 
 
-def test_home_board_takes_whatever_no_mount_claims() -> None:
+def test_home_board_takes_its_page_and_dash_endpoints() -> None:
     table = _table(("demo", ""), ("roughnator", "roughnator"))
     layout = select(table, _path(b"/dazzler/acme/-/_dash-layout"))
     assert isinstance(layout, Match)
@@ -89,3 +89,47 @@ def test_without_home_board_the_root_is_the_landing_page_and_the_rest_is_nothing
     table = _table(("roughnator", "roughnator"))
     assert select(table, _path(b"/dazzler/acme/-/")) == Landing()
     assert select(table, _path(b"/dazzler/acme/-/fams/")) is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"/dazzler/acme/-/nosuchboard/",
+        b"/dazzler/acme/-/nosuchboard",
+        b"/dazzler/acme/-/fams/",
+        b"/dazzler/acme/-/index.html",
+    ],
+)
+def test_home_board_does_not_take_unknown_first_segments(raw: bytes) -> None:
+    table = _table(("demo", ""), ("roughnator", "roughnator"))
+    assert select(table, _path(raw)) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "upstream"),
+    [
+        (b"/dazzler/acme/-/_dash-update-component", b"/_dash-update-component"),
+        (b"/dazzler/acme/-/_reload-hash", b"/_reload-hash"),
+        (b"/dazzler/acme/-/_dash-component-suites/dash/x.js", b"/_dash-component-suites/dash/x.js"),
+        (b"/dazzler/acme/-/assets/boardkit.css", b"/assets/boardkit.css"),
+        # The showcase's own theme stylesheets, named in the catalogue.
+        (b"/dazzler/acme/-/themes/dark.css", b"/themes/dark.css"),
+    ],
+)
+def test_home_board_serves_its_dash_endpoints_and_own_paths(raw: bytes, upstream: bytes) -> None:
+    selected = select(_table(("demo", ""), ("roughnator", "roughnator")), _path(raw))
+    assert isinstance(selected, Match)
+    assert (selected.grant.board, selected.upstream_path) == ("demo", upstream)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"/dazzler/acme/-/metrics",
+        b"/dazzler/acme/-/healthz",
+        b"/dazzler/acme/-/roughnator/metrics",
+        b"/dazzler/acme/-/roughnator/readyz",
+    ],
+)
+def test_board_operations_endpoints_are_not_reachable_through_the_gateway(raw: bytes) -> None:
+    assert select(_table(("demo", ""), ("roughnator", "roughnator")), _path(raw)) is None
