@@ -2,27 +2,25 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from board_fams.callbacks import Fetched, _render
 from board_fams.config import Settings
-from board_fams.data import by_entity
-from boardkit import Frame, frame_from_series, merge_frames
-from dash import no_update
+from board_fams.data import ASSIGNMENTS, EXECUTIONS, WORKERS, by_entity
+from board_fams.render import render
+from boardkit import Frame, ViewContext, frame_from_series, merge_frames, status_for_error
 from ngsi import NgsiConnectError
-from tenant_context import TenantContext
+
+NOW = datetime(2026, 11, 27, 10, 0, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def context() -> TenantContext:
-    return TenantContext(
-        tenant="acme",
-        display_name="ACME",
-        fiware_service="acme",
-        board="fams",
-        public_prefix="/dazzler/acme/-/fams/",
-        timezone="Europe/Rome",
+def view() -> ViewContext:
+    return ViewContext(
+        theme="light",
+        zone=ZoneInfo("Europe/Rome"),
         settings={"fatigue_limit": 3, "worker_lines": {"w2": "Paint"}},
+        now=NOW,
     )
 
 
@@ -33,8 +31,7 @@ def settings() -> Settings:
 
 @pytest.fixture
 def workers(worker_states) -> Frame:
-    now = datetime.now(UTC)
-    index = [now - timedelta(seconds=10), now - timedelta(seconds=5)]
+    index = [NOW - timedelta(seconds=10), NOW - timedelta(seconds=5)]
     return merge_frames(
         [
             frame_from_series(
@@ -64,38 +61,53 @@ def test_by_entity_gives_each_workers_rows_back(workers):
     assert len(rows["urn:ngsi-ld:Worker:w2"].index) == 2
 
 
-def test_render_applies_the_tenant_limit_and_line_mapping(context, settings, workers):
-    out = _render(context, settings, Fetched(workers, (Frame(), Frame())), has_data=False)
-    connected, alerts, share, current, _history, panel, status, *_ = out
-    assert "2" in json.dumps(connected.to_plotly_json(), default=str)
+def _data(workers, interventions=None):
+    assignments, executions = interventions or (Frame(), Frame())
+    return {WORKERS: workers, ASSIGNMENTS: assignments, EXECUTIONS: executions}
+
+
+def _text(component) -> str:
+    return json.dumps(component.to_plotly_json(), default=str)
+
+
+def test_render_applies_the_tenant_limit_and_line_mapping(view, settings, workers):
+    panels = render(_data(workers), view, settings)
+    assert "2" in _text(panels.parts["connected"])
+    share = panels.figures["share"]
     assert list(share.data[0].labels) == ["Line1", "Paint"]
     # Line1 (5) is above the tenant's limit of 3, Paint (2) is not.
-    assert "Line1 is above the fatigue limit of 3." in json.dumps(
-        [a.to_plotly_json() for a in alerts], default=str
-    )
+    alerts = json.dumps([a.to_plotly_json() for a in panels.parts["alerts"]], default=str)
+    assert "Line1 is above the fatigue limit of 3." in alerts
+    current = panels.figures["current"]
     assert [s.y0 for s in current.layout.shapes if s.type == "line"] == [3]
-    assert "No interventions" in json.dumps(panel.to_plotly_json(), default=str)
-    assert status.startswith("Live")
+    assert "No interventions" in _text(panels.parts["intervention"])
 
 
-def test_worker_outage_before_any_data_blanks_figures_with_the_reason(context, settings):
-    failure = NgsiConnectError("refused")
-    out = _render(context, settings, Fetched(failure, failure), has_data=False)
-    share = out[2]
-    assert share.layout.annotations[0].text.startswith("Data source unavailable")
-    assert out[5].startswith("Data source unavailable")
-    assert out[7] == "danger"
+def test_the_status_says_who_is_shown_and_how_recent(view, settings, workers):
+    panels = render(_data(workers), view, settings)
+    # The last reading was at 10:00:25 UTC, 11:00:25 in Rome.
+    assert panels.summary == "Live · 2 workers connected on 2 lines · last reading 11:00:25"
+    assert "points" not in panels.summary
 
 
-def test_worker_outage_keeps_the_last_data_on_screen(context, settings):
-    failure = NgsiConnectError("refused")
-    out = _render(context, settings, Fetched(failure, (Frame(), Frame())), has_data=True)
-    assert out[:5] == (no_update,) * 5
-    assert out[6].startswith("Data source unavailable")
+def test_a_worker_outage_leaves_the_worker_slots_to_the_kit(view, settings):
+    failure = status_for_error(NgsiConnectError("refused"))
+    panels = render(_data(failure), view, settings)
+    assert panels.figures == {}
+    assert set(panels.parts) == {"intervention"}
+    assert panels.summary == ""
 
 
-def test_no_workers_yet_says_so(context, settings):
-    out = _render(context, settings, Fetched(Frame(), (Frame(), Frame())), has_data=False)
-    assert out[2].layout.annotations[0].text == "No connected workers"
-    assert out[4].layout.annotations[0].text == "No fatigue readings in this window"
-    assert out[6] == "No data yet in this time window."
+def test_an_intervention_outage_leaves_the_panel_to_the_kit(view, settings, workers):
+    failure = status_for_error(NgsiConnectError("refused"))
+    panels = render(_data(workers, (failure, failure)), view, settings)
+    assert "intervention" not in panels.parts
+    assert set(panels.figures) == {"share", "current", "history"}
+
+
+def test_no_workers_yet_says_so(view, settings):
+    panels = render(_data(Frame()), view, settings)
+    assert panels.figures["share"].layout.annotations[0].text == "No connected workers"
+    history = panels.figures["history"]
+    assert history.layout.annotations[0].text == "No fatigue readings in this window"
+    assert panels.summary == ""

@@ -8,34 +8,48 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-OUTPUTS = [
-    ("fams-connected", "children"),
-    ("fams-alerts", "children"),
-    ("fams-share", "figure"),
-    ("fams-current", "figure"),
-    ("fams-history", "figure"),
-    ("fams-intervention", "children"),
+SLOTS = [
+    ("share", "figure"),
+    ("current", "figure"),
+    ("history", "figure"),
+    ("connected", "children"),
+    ("alerts", "children"),
+    ("intervention", "children"),
+]
+KIT = [
     ("bk-status", "children"),
     ("bk-status", "color"),
     ("bk-status", "className"),
     ("bk-freshness", "children"),
+    ("bk-revision", "data"),
 ]
 
 
-def _key(kind: str, board: object) -> str:
-    return json.dumps({"board": board, "type": kind}, separators=(",", ":"))
+def _id(kind: str, slot: str | None = None) -> dict:
+    found = {"board": "fams", "type": kind}
+    if slot is not None:
+        found["slot"] = slot
+    return found
+
+
+def _key(kind: str, slot: str | None = None) -> str:
+    return json.dumps(_id(kind, slot), sort_keys=True, separators=(",", ":"))
+
+
+OUTPUTS = [(_id("bk-slot", slot), prop) for slot, prop in SLOTS] + [
+    (_id(kind), prop) for kind, prop in KIT
+]
 
 
 def _poll_payload() -> dict:
+    keys = [json.dumps(i, sort_keys=True, separators=(",", ":")) for i, _ in OUTPUTS]
     return {
         "output": ".."
-        + "...".join(f"{_key(kind, ['MATCH'])}.{prop}" for kind, prop in OUTPUTS)
+        + "...".join(f"{k}.{p}" for k, (_, p) in zip(keys, OUTPUTS, strict=True))
         + "..",
-        "outputs": [{"id": {"board": "fams", "type": k}, "property": p} for k, p in OUTPUTS],
-        "inputs": [
-            {"id": {"board": "fams", "type": "fams-poll"}, "property": "n_intervals", "value": 1}
-        ],
-        "state": [{"id": {"board": "fams", "type": "fams-connected"}, "property": "children"}],
+        "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
+        "inputs": [{"id": _id("bk-panel-poll"), "property": "n_intervals", "value": 1}],
+        "state": [{"id": _id("bk-revision"), "property": "data", "value": None}],
         "changedPropIds": [],
     }
 
@@ -52,9 +66,9 @@ def _wait_for_six_workers(stack) -> dict:
     deadline = time.monotonic() + 20
     while True:
         response = _poll(stack)
-        if "6" in json.dumps(response[_key("fams-connected", "fams")]["children"]):
+        if "6" in json.dumps(response[_key("bk-slot", "connected")]["children"]):
             return response
-        assert time.monotonic() < deadline, response[_key("bk-status", "fams")]
+        assert time.monotonic() < deadline, response[_key("bk-status")]
         time.sleep(0.5)
 
 
@@ -75,26 +89,26 @@ def test_board_refuses_requests_that_bypass_the_gateway(stack):
 
 def test_poll_draws_every_line_of_the_simulator_with_the_tenant_limit(stack):
     response = _wait_for_six_workers(stack)
-    share = response[_key("fams-share", "fams")]["figure"]
+    share = response[_key("bk-slot", "share")]["figure"]
     assert share["data"][0]["labels"] == ["Line1", "Line2", "Line3"]
     assert share["data"][0]["values"] == [2, 2, 2]
-    current = response[_key("fams-current", "fams")]["figure"]
+    current = response[_key("bk-slot", "current")]["figure"]
     assert current["data"][0]["x"] == ["Line1", "Line2", "Line3"]
     assert all(0 <= y <= 10 for y in current["data"][0]["y"])
     # The tenant's board setting fatigue_limit=4 replaces the default of 7.
     limit = [s for s in current["layout"]["shapes"] if s["type"] == "line"]
     assert limit[0]["y0"] == 4
-    history = response[_key("fams-history", "fams")]["figure"]
+    history = response[_key("bk-slot", "history")]["figure"]
     assert [t["name"] for t in history["data"]] == ["Line1", "Line2", "Line3"]
     assert history["layout"]["xaxis"]["title"]["text"] == "Time (Europe/Rome)"
-    status = response[_key("bk-status", "fams")]
-    assert status["children"].startswith("Live")
+    status = response[_key("bk-status")]
+    assert status["children"].startswith("Live · 6 workers connected on 3 lines · last reading")
 
 
 def test_poll_shows_the_generators_last_intervention(stack):
     deadline = time.monotonic() + 30
     while True:
-        panel = json.dumps(_poll(stack)[_key("fams-intervention", "fams")]["children"])
+        panel = json.dumps(_poll(stack)[_key("bk-slot", "intervention")]["children"])
         if "Move " in panel or "Keep the current configuration" in panel:
             break
         assert time.monotonic() < deadline, panel

@@ -89,7 +89,7 @@ class PanelController:
         now = now or datetime.now(UTC)
         sources = await self._fetch(context, now)
         zone = tenant_zone(context.timezone)
-        vctx = ViewContext(theme=context.theme, zone=zone, settings=context.settings)
+        vctx = ViewContext(theme=context.theme, zone=zone, settings=context.settings, now=now)
         current, kept = self._rendering(_view_key(context), sources, vctx)
         older = next((r for r in kept if r.revision == shown), None)
         fresh = _freshness(current.last_time, now, zone)

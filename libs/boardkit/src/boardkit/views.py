@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,6 +46,8 @@ class ViewContext:
     settings: Mapping[str, Any] = field(default_factory=dict)
     entities: tuple[str, ...] = ()
     window: Window | None = None
+    now: datetime | None = None
+    """When a panel view's rendering was made (pure renderers read the time here)."""
 
 
 Fetch = Callable[[AsyncQuantumLeapClient, FiwareContext, "str | None", Window], Awaitable[Frame]]

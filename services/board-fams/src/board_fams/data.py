@@ -1,4 +1,4 @@
-"""The only module of the fatigue board that talks to QuantumLeap.
+"""The only module of the fatigue board that talks to QuantumLeap: its three sources.
 
 Queries return kit frames so the shared cache can hand one answer to every viewer; the
 shaping code reads them back per entity.
@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from boardkit import ENTITY, Frame, frame_from_series, merge_frames
+from boardkit import ENTITY, Frame, Source, SourceRequest, frame_from_series, merge_frames
 from ngsi import AsyncQuantumLeapClient, FiwareContext
+
+from board_fams.config import Settings
 
 WORKER_TYPE = "Worker"
 ASSIGNMENT_TYPE = "TaskAssignment"
 EXECUTION_TYPE = "TaskExecution"
+WORKERS = "workers"
+ASSIGNMENTS = "assignments"
+EXECUTIONS = "executions"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,29 @@ async def fetch_type(
     """
     series = await ql.type_series(ctx, entity_type, from_date=since, to_date=until)
     return merge_frames(frame_from_series(s.id, s.index, s.attributes) for s in series)
+
+
+def _source(name: str, entity_type: str, span: timedelta) -> Source:
+    async def fetch(
+        ql: AsyncQuantumLeapClient, fiware: FiwareContext, request: SourceRequest
+    ) -> Frame:
+        return await fetch_type(
+            ql, fiware, entity_type, since=request.now - span, until=request.now
+        )
+
+    return Source(name, fetch)
+
+
+def sources(settings: Settings) -> tuple[Source, ...]:
+    """Workers over the fatigue window; assignments and executions over the
+    intervention window."""
+    workers = timedelta(minutes=settings.worker_window_minutes)
+    interventions = timedelta(hours=settings.intervention_window_hours)
+    return (
+        _source(WORKERS, WORKER_TYPE, workers),
+        _source(ASSIGNMENTS, ASSIGNMENT_TYPE, interventions),
+        _source(EXECUTIONS, EXECUTION_TYPE, interventions),
+    )
 
 
 def by_entity(frame: Frame) -> dict[str, EntityRows]:

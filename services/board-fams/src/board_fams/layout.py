@@ -1,16 +1,25 @@
-"""The fatigue board's declaration and page body (built per request, nothing fetched)."""
+"""The fatigue board's declaration: its sources, rendering and where each slot goes."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from boardkit import Board, BoardSettings, empty_figure, status_line, tenant_zone
-from boardkit.views import ViewContext
-from dash import dcc, html
+from boardkit import Board, Panels, PanelView, Slots, SourceData, ViewContext
+from dash import html
 from dash.development.base_component import Component
-from tenant_context import TenantContext
 
-from board_fams import ids
 from board_fams.config import Settings
+from board_fams.data import sources
+from board_fams.render import (
+    ALERTS,
+    CONNECTED,
+    CURRENT,
+    FIGURES,
+    HISTORY,
+    INTERVENTION,
+    PARTS,
+    SHARE,
+    render,
+)
 
 SLUG = "fams"
 TITLE = "Worker fatigue"
@@ -26,51 +35,26 @@ production line the worker is on.
 """
 
 
-def refresh_seconds(context: TenantContext, settings: BoardSettings) -> float:
-    """The tenant's poll interval (board setting ``refresh_seconds``) or the default."""
-    value = context.settings.get("refresh_seconds", settings.refresh_seconds)
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        return settings.refresh_seconds
-    return seconds if seconds > 0 else settings.refresh_seconds
-
-
-def _graph(graph_id: dict[str, str], loading: ViewContext) -> Component:
-    return dcc.Graph(
-        id=graph_id,
-        figure=empty_figure("Loading…", loading),
-        config={"displaylogo": False, "responsive": True},
-        style={"height": "40vh"},
-    )
-
-
-def body(context: TenantContext, settings: BoardSettings) -> Component:
-    """Headline, three figures and the intervention panel; a callback fills them."""
-    slug = context.board
-    loading = ViewContext(theme=context.theme, zone=tenant_zone(context.timezone))
+def layout(slots: Slots) -> Component:
+    """Headline, alerts, three figures side by side and the intervention panel."""
     return html.Div(
         [
-            status_line(slug),
-            html.Div(id=ids.connected(slug), className="mb-2"),
-            html.Div(id=ids.alerts(slug)),
+            slots.part(CONNECTED, class_name="mb-2"),
+            slots.part(ALERTS),
             dbc.Row(
                 [
-                    dbc.Col(_graph(ids.share(slug), loading), lg=4),
-                    dbc.Col(_graph(ids.current(slug), loading), lg=4),
-                    dbc.Col(_graph(ids.history(slug), loading), lg=4),
+                    dbc.Col(slots.figure(SHARE), lg=4),
+                    dbc.Col(slots.figure(CURRENT), lg=4),
+                    dbc.Col(slots.figure(HISTORY), lg=4),
                 ],
                 className="g-2",
             ),
             dbc.Card(
                 [
                     dbc.CardHeader("Last accepted intervention"),
-                    dbc.CardBody(html.Div("Loading…", id=ids.intervention(slug))),
+                    dbc.CardBody(slots.part(INTERVENTION)),
                 ],
                 className="mt-3",
-            ),
-            dcc.Interval(
-                id=ids.poll(slug), interval=int(refresh_seconds(context, settings) * 1000)
             ),
         ]
     )
@@ -78,12 +62,19 @@ def body(context: TenantContext, settings: BoardSettings) -> Component:
 
 def fams_board(settings: Settings) -> Board:
     """The board declaration the app factory takes."""
-    from board_fams.callbacks import register
+
+    def render_panels(data: SourceData, view: ViewContext) -> Panels:
+        return render(data, view, settings)
 
     return Board(
         SLUG,
         TITLE,
         EXPLANATION,
-        body=lambda context: body(context, settings),
-        register=lambda app, runtime: register(app, runtime, settings),
+        panels=PanelView(
+            sources=sources(settings),
+            figures=FIGURES,
+            parts=PARTS,
+            layout=layout,
+            render=render_panels,
+        ),
     )
