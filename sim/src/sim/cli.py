@@ -35,6 +35,10 @@ NotifyUrl = Annotated[
     typer.Option(help="URL Orion should notify (orion mode) (default: <ql-url>/v2/notify)."),
 ]
 Tenants = Annotated[str | None, typer.Option(help="Comma-separated tenants (default: demo).")]
+RegistryUrl = Annotated[
+    str | None,
+    typer.Option(help="Feed every enabled tenant of this tenant registry instead of --tenants."),
+]
 Interval = Annotated[float | None, typer.Option(help="Seconds between ticks (default: 5).")]
 Mode = Annotated[str | None, typer.Option(help="Delivery: ql or orion (default: ql).")]
 Ticks = Annotated[int | None, typer.Option(help="Stop after N ticks (default: run until stopped).")]
@@ -82,6 +86,7 @@ def generate(
     orion_url: OrionUrl = None,
     ql_notify_url: NotifyUrl = None,
     tenants: Tenants = None,
+    registry_url: RegistryUrl = None,
     interval: Interval = None,
     mode: Mode = None,
     ticks: Ticks = None,
@@ -94,6 +99,7 @@ def generate(
         orion_url=orion_url,
         ql_notify_url=ql_notify_url,
         tenants=tenants,
+        registry_url=registry_url,
         interval=interval,
         mode=mode,
         ticks=ticks,

@@ -42,6 +42,15 @@ class Settings(BaseSettings):
         "<ql_url>/v2/notify. Set it when Orion reaches QL under another name.",
     )
     tenants: str = Field("demo", description="Comma-separated FIWARE services to generate for.")
+    registry_url: str | None = Field(
+        None,
+        description="Tenant registry to follow instead of TENANTS: every enabled tenant it "
+        "lists is fed, in its own FIWARE service and path; new, disabled and removed tenants "
+        "are noticed within REGISTRY_POLL seconds.",
+    )
+    registry_poll: float = Field(
+        3.0, gt=0, description="Seconds between reads of the registry's tenant list."
+    )
     service_path: str = Field("/", description="Fiware-ServicePath of the generated entities.")
     interval: float = Field(5.0, gt=0, description="Seconds between generator ticks.")
     mode: Literal["ql", "orion"] = Field(

@@ -45,6 +45,7 @@ class LocalStack:
         redis_url: str = "",
         shared_secret: str | None = None,
         tenant: str = "demo",
+        follow_registry: bool = False,
         layout: Layout | None = None,
         env: Mapping[str, Mapping[str, str]] | None = None,
         migrate: bool = True,
@@ -63,6 +64,7 @@ class LocalStack:
             redis_url=redis_url,
             shared_secret=shared_secret or secrets.token_urlsafe(32),
             tenant=tenant,
+            follow_registry=follow_registry,
         )
         self.layout = layout or Layout.free()
         self._extra_env = {name: dict(values) for name, values in (env or {}).items()}

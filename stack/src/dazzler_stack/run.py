@@ -66,6 +66,8 @@ def run(settings: Settings, out: TextIO = sys.stdout) -> int:
         # A secret set by the user lets extra boards started by hand join this stack.
         shared_secret=os.environ.get("DAZZLER_SHARED_SECRET") or secrets.token_urlsafe(32),
         tenant=TENANT,
+        # Tenants added with `python -m registry tenants add` get live data too.
+        follow_registry=True,
         layout=settings.layout(),
     )
     procfile = settings.procfile or find_procfile(Path.cwd())

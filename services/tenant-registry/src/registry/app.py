@@ -19,6 +19,7 @@ from registry.config import Settings, get_settings
 from registry.deps import RuntimeDep
 from registry.metrics import RequestMetricsMiddleware
 from registry.routes.api import router as read_router
+from registry.routes.tenant_list import router as tenant_list_router
 from registry.runtime import Runtime
 from registry.tenants.api import router as tenants_router
 
@@ -26,8 +27,9 @@ DESCRIPTION = """\
 Which tenants exist and which boards each of them sees.
 
 * `/v1/routes`, `/v1/resolve`, `/v1/tenants/{tenant}/boards` are read by the gateway on
-  every request. They need no credentials, so **they must not be exposed publicly**: keep
-  the registry on an internal network that only the gateway reaches.
+  every request; `/v1/tenants` lists the enabled tenants for data generators. They need
+  no credentials, so **they must not be exposed publicly**: keep the registry on an
+  internal network that only the gateway and the generator reach.
 * `/v1/admin/…` needs `Authorization: Bearer <token>`; tokens come from
   `python -m registry tokens create NAME`.
 """
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     admin.include_router(audit_router)
     app.include_router(admin)
     app.include_router(read_router, prefix="/v1")
+    app.include_router(tenant_list_router, prefix="/v1")
     app.include_router(changes_router, prefix="/v1")
     app.include_router(ops_router)
     app.add_middleware(RequestMetricsMiddleware, metrics=runtime.metrics)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from ngsi import AsyncOrionClient, AsyncQuantumLeapClient, FiwareContext, NgsiEr
 
 from sim.config import Settings
 from sim.generator.entities import TenantFeed
+from sim.generator.tenants import FixedTenants, RegistryTenants, Target, TenantSource
 
 log = logging.getLogger(__name__)
 
@@ -52,18 +54,40 @@ class Generator:
         ql: AsyncQuantumLeapClient,
         orion: AsyncOrionClient,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        tenants: TenantSource | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.ql = ql
         self.orion = orion
         self.clock = clock
-        self.feeds = [TenantFeed(t, settings.seed) for t in settings.tenant_list]
+        self.tenants = tenants or FixedTenants(settings.tenant_list, settings.service_path)
+        self.monotonic = monotonic
+        self.feeds: dict[Target, TenantFeed] = {}
+        self._refreshed_at: float | None = None
         self._subscribed: set[str] = set()
         self.ticks_done = 0
         self.failures = 0
 
-    def _context(self, tenant: str) -> FiwareContext:
-        return FiwareContext(service=tenant, service_path=self.settings.service_path)
+    async def refresh_tenants(self) -> None:
+        """Start feeding new tenants and stop feeding those no longer listed."""
+        targets = await self.tenants.targets()
+        self._refreshed_at = self.monotonic()
+        if targets is None:
+            return
+        for gone in set(self.feeds) - set(targets):
+            del self.feeds[gone]
+            log.info("tenant %s%s: no longer listed, stopped", gone.service, gone.service_path)
+        for target in targets:
+            if target not in self.feeds:
+                self.feeds[target] = TenantFeed(target.service, self.settings.seed)
+                log.info("tenant %s%s: feeding", target.service, target.service_path)
+
+    def _refresh_due(self) -> bool:
+        return (
+            self._refreshed_at is None
+            or self.monotonic() - self._refreshed_at >= self.settings.registry_poll
+        )
 
     async def ensure_subscription(self, tenant: str) -> None:
         """Create the tenant's catch-all subscription unless one already exists."""
@@ -77,9 +101,9 @@ class Generator:
             log.info("tenant %s: created subscription %s to %s", tenant, sub_id, url)
         self._subscribed.add(tenant)
 
-    async def _deliver(self, feed: TenantFeed, moment: datetime) -> None:
+    async def _deliver(self, target: Target, feed: TenantFeed, moment: datetime) -> None:
         series, current = feed.tick(moment)
-        ctx = self._context(feed.tenant)
+        ctx = FiwareContext(service=target.service, service_path=target.service_path)
         if self.settings.mode == "orion":
             await self.ensure_subscription(feed.tenant)
             await self.orion.update(ctx, [*series, *current], action_type="append")
@@ -89,11 +113,13 @@ class Generator:
         await self.orion.update(ctx, current, action_type="append")
 
     async def tick(self) -> None:
-        """Send one tick of data for every tenant."""
+        """Send one tick of data for every tenant (learning the tenants first when due)."""
+        if self._refresh_due():
+            await self.refresh_tenants()
         moment = self.clock()
-        for feed in self.feeds:
+        for target, feed in list(self.feeds.items()):
             try:
-                await self._deliver(feed, moment)
+                await self._deliver(target, feed, moment)
             except (NgsiError, httpx.HTTPError) as exc:
                 self.failures += 1
                 log.warning("tenant %s: send failed, retrying next tick: %s", feed.tenant, exc)
@@ -115,18 +141,29 @@ class Generator:
 async def run_generator(settings: Settings, stop: asyncio.Event | None = None) -> Generator:
     """Build the HTTP clients and run the generator; returns it (ticks done, failures)."""
     timeout = httpx.Timeout(settings.timeout)
-    async with (
-        httpx.AsyncClient(base_url=settings.ql_url, timeout=timeout) as ql_http,
-        httpx.AsyncClient(base_url=settings.orion_url, timeout=timeout) as orion_http,
-    ):
+    async with contextlib.AsyncExitStack() as clients:
+        ql_http = await clients.enter_async_context(
+            httpx.AsyncClient(base_url=settings.ql_url, timeout=timeout)
+        )
+        orion_http = await clients.enter_async_context(
+            httpx.AsyncClient(base_url=settings.orion_url, timeout=timeout)
+        )
+        tenants: TenantSource | None = None
+        if settings.registry_url:
+            registry_http = await clients.enter_async_context(
+                httpx.AsyncClient(base_url=settings.registry_url, timeout=timeout)
+            )
+            tenants = RegistryTenants(registry_http)
         generator = Generator(
-            settings, AsyncQuantumLeapClient(ql_http), AsyncOrionClient(orion_http)
+            settings, AsyncQuantumLeapClient(ql_http), AsyncOrionClient(orion_http), tenants=tenants
+        )
+        following = (
+            f"the tenants of {settings.registry_url}"
+            if settings.registry_url
+            else ", ".join(settings.tenant_list)
         )
         log.info(
-            "generating for %s every %ss (mode %s)",
-            ", ".join(settings.tenant_list),
-            settings.interval,
-            settings.mode,
+            "generating for %s every %ss (mode %s)", following, settings.interval, settings.mode
         )
         await generator.run(stop)
         return generator
