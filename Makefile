@@ -5,7 +5,7 @@ PYTHON ?= python3
 SRC_DIRS := libs/ngsi/src libs/tenant-context/src libs/settings-cli/src libs/boardkit/src sim/src \
 	services/gateway/src services/tenant-registry/src \
 	services/board-roughnator/src services/board-sleuth/src services/board-fams/src \
-	services/board-insight/src services/board-demo/src stack/src \
+	services/board-insight/src services/board-demo/src services/board-monitor/src stack/src \
 	loadtest/src bench/src
 
 .PHONY: install run test test-fast lint fmt typecheck bench bench-gateway bench-registry \

@@ -24,6 +24,7 @@ SETTINGS_MODULES = {
     "board-fams": "board_fams.config",
     "board-insight": "board_insight.config",
     "board-demo": "board_demo.config",
+    "board-monitor": "board_monitor.config",
 }
 
 

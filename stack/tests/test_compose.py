@@ -16,6 +16,7 @@ OUR_IMAGES = {
     "board-fams": "services/board-fams/Dockerfile",
     "board-insight": "services/board-insight/Dockerfile",
     "board-demo": "services/board-demo/Dockerfile",
+    "board-monitor": "services/board-monitor/Dockerfile",
     "generator": "sim/Dockerfile",
 }
 FIWARE_AND_STORES = {"mongo", "orion", "crate", "quantumleap", "postgres", "redis"}

@@ -15,6 +15,7 @@ DOCKERFILES = [
     "services/board-fams/Dockerfile",
     "services/board-insight/Dockerfile",
     "services/board-demo/Dockerfile",
+    "services/board-monitor/Dockerfile",
     "sim/Dockerfile",
 ]
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 Obj = dict[str, Any]
-BOARDS = ["board-roughnator", "board-sleuth", "board-fams", "board-insight", "board-demo"]
+BOARDS = ["board-roughnator", "board-sleuth", "board-fams", "board-insight", "board-demo", "board-monitor"]
 DEPLOYMENT_SERVICE = {
     "gateway": "gateway",
     "tenant-registry": "registry",

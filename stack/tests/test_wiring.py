@@ -24,8 +24,8 @@ BACKING = Backing(
 def test_free_layout_gives_every_socket_its_own_port() -> None:
     layout = Layout.free()
     ports = list(layout.ports.values())
-    # Eight services listen (the generator does not), the sim on two ports.
-    assert len(ports) == len(set(ports)) == 9
+    # Nine services listen (the generator does not); the sim and the gateway on two ports.
+    assert len(ports) == len(set(ports)) == 11
 
 
 def test_free_layout_keeps_fixed_ports() -> None:
@@ -37,7 +37,7 @@ def test_default_layout_uses_the_documented_ports() -> None:
     layout = Layout.defaults()
     assert layout.port("gateway") == 8000
     assert layout.port("registry") == 8001
-    assert [layout.port(b) for b in BOARD_SERVICES] == [8101, 8102, 8103, 8104, 8105]
+    assert [layout.port(b) for b in BOARD_SERVICES] == [8101, 8102, 8103, 8104, 8105, 8106]
     assert (layout.port("sim", "ql"), layout.port("sim", "orion")) == (8668, 1026)
 
 

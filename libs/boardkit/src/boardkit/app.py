@@ -76,8 +76,10 @@ def create_board_app(
     dash_app.css.append_css(cast(Any, BOOTSTRAP_CSS))
     dash_app.css.append_css(cast(Any, KIT_CSS))
 
-    def board_page(context: TenantContext) -> Component:
+    def board_page(context: TenantContext, *, declared: bool = False) -> Component:
         board = by_slug.get(context.board)
+        if board is not None and not declared:
+            board = board.resolved(context)
         if board is None:
             return html.Div(
                 dbc.Alert(
@@ -99,7 +101,9 @@ def create_board_app(
             return validation
         return board_page(context)
 
-    validation: Component = html.Div([board_page(_placeholder_context(b)) for b in boards])
+    validation: Component = html.Div(
+        [board_page(_placeholder_context(b), declared=True) for b in boards]
+    )
     dash_app.validation_layout = cast(Any, validation)
     dash_app.layout = layout
     register_live_callbacks(dash_app, runtime, by_slug)

@@ -33,6 +33,9 @@ class Board:
       the kit polls, caches, renders once per interval and patches what changed.
     - ``body(context)``: for boards with their own layout; called per request.
     - ``register(dash_app, runtime)``: registers the board's own callbacks, once per app.
+    - ``for_context(context)``: for boards described by the tenant's board settings (entity
+      monitors): returns the board to render for this request (title, explanation, live
+      view); the declared board itself is used for validation layouts and must be live.
     """
 
     slug: str
@@ -42,6 +45,11 @@ class Board:
     panels: PanelView | None = None
     body: BodyBuilder | None = None
     register: Registrar | None = None
+    for_context: Callable[[TenantContext], Board] | None = None
+
+    def resolved(self, context: TenantContext) -> Board:
+        """The board as this request's context describes it."""
+        return self if self.for_context is None else self.for_context(context)
 
     def __post_init__(self) -> None:
         declared = [v for v in (self.live, self.panels, self.body) if v is not None]

@@ -99,7 +99,7 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
 
     def live_board(context: TenantContext) -> LiveView | None:
         board = live_boards.get(context.board)
-        return board.live if board is not None else None
+        return board.resolved(context).live if board is not None else None
 
     @app.callback(
         Output(ids.entities(MATCH), "options"),

@@ -102,7 +102,7 @@ class LiveController:
         cursor: Mapping[str, Any] | None,
     ) -> Outcome:
         """Compute the main callback's answer (see the module docstring)."""
-        view = _view(self.boards[context.board])
+        view = _view(self.boards[context.board].resolved(context))
         zone = tenant_zone(context.timezone)
         base = ViewContext(theme=context.theme, zone=zone, settings=context.settings)
         now = datetime.now(UTC)

@@ -14,6 +14,7 @@ _DEFAULT_UPSTREAMS: dict[str, list[str]] = {
     "board-fams": ["http://127.0.0.1:8103"],
     "board-insight": ["http://127.0.0.1:8104"],
     "board-demo": ["http://127.0.0.1:8105"],
+    "board-monitor": ["http://127.0.0.1:8106"],
 }
 
 

@@ -18,6 +18,8 @@ from registry.changes.api import router as changes_router
 from registry.config import Settings, get_settings
 from registry.deps import RuntimeDep
 from registry.metrics import RequestMetricsMiddleware
+from registry.monitors.api import router as monitors_router
+from registry.monitors.api import schema_router
 from registry.routes.api import router as read_router
 from registry.routes.tenant_list import router as tenant_list_router
 from registry.runtime import Runtime
@@ -30,6 +32,7 @@ Which tenants exist and which boards each of them sees.
   every request; `/v1/tenants` lists the enabled tenants for data generators. They need
   no credentials, so **they must not be exposed publicly**: keep the registry on an
   internal network that only the gateway and the generator reach.
+* `/v1/schemas/monitor` is the JSON schema of an entity monitor's spec.
 * `/v1/admin/…` needs `Authorization: Bearer <token>`; tokens come from
   `python -m registry tokens create NAME`.
 """
@@ -84,11 +87,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     admin = APIRouter(prefix="/v1/admin")
     admin.include_router(tenants_router)
     admin.include_router(boards_router)
+    admin.include_router(monitors_router)
     admin.include_router(audit_router)
     app.include_router(admin)
     app.include_router(read_router, prefix="/v1")
     app.include_router(tenant_list_router, prefix="/v1")
     app.include_router(changes_router, prefix="/v1")
+    app.include_router(schema_router, prefix="/v1")
     app.include_router(ops_router)
     app.add_middleware(RequestMetricsMiddleware, metrics=runtime.metrics)
     return app

@@ -215,7 +215,8 @@ def board_stack(
                             "theme": tenant.theme,
                         },
                     ).raise_for_status()
-                    for grant in grants or ({"board": board, "settings": {"refresh_seconds": 1}},):
+                    default = ({"board": board, "settings": {"refresh_seconds": 1}},)
+                    for grant in default if grants is None else grants:
                         admin.post(
                             f"/tenants/{tenant.slug}/boards", json=dict(grant)
                         ).raise_for_status()

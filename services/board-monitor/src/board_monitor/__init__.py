@@ -1,0 +1,1 @@
+"""The entity monitor board: live charts of any entity type, described by a spec."""
