@@ -20,8 +20,7 @@ from boardkit.boards import Board
 from boardkit.context import current_context
 from boardkit.controls import download_control, entity_picker, status_line, window_picker
 from boardkit.downloads import csv_filename, figure_csv
-from boardkit.frames import Frame
-from boardkit.runtime import Runtime, Stopwatch, fiware_context
+from boardkit.runtime import Runtime, Stopwatch
 from boardkit.updates import LiveController, Outcome, selection_values
 from boardkit.values import (
     checked_cursor,
@@ -117,19 +116,15 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
             return no_update, no_update, no_update, no_update
         with Stopwatch(runtime.metrics, context.board, "entities"):
             try:
-                found = await _entity_ids(runtime, context, view)
+                found = await controller.entity_ids(context, view)
             except Exception as exc:
                 status = states.status_for_error(exc)
                 return no_update, no_update, no_update, status.message
         options = [{"label": _short(entity), "value": entity} for entity in found]
         chosen = list(selection_values(current))
         if not found:
-            return (
-                options,
-                no_update,
-                f"No {view.entity_type} entities yet",
-                ("The list refreshes by itself as entities appear."),
-            )
+            # Short enough for the picker; the status line says what is awaited and how.
+            return options, no_update, "None yet", f"{view.entity_type} entities appear here."
         value: Any = no_update
         if not chosen:
             value = [found[0]] if view.multi else found[0]
@@ -216,20 +211,6 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
             "type": "text/csv",
             "base64": False,
         }
-
-
-async def _entity_ids(runtime: Runtime, context: TenantContext, view: LiveView) -> list[str]:
-    fiware = fiware_context(context)
-
-    async def fetch() -> Frame:
-        found = await runtime.ql.list_entities(fiware, type=view.entity_type)
-        ordered = sorted(found, key=lambda s: s.id)
-        epoch = datetime.fromtimestamp(0, UTC)
-        return Frame(tuple(s.index or epoch for s in ordered), {"entity": [s.id for s in ordered]})
-
-    ttl = runtime.settings.entity_refresh_seconds / 2
-    frame = await runtime.cached(context, ("entities", view.entity_type), ttl, fetch)
-    return [str(e) for e in frame.column("entity")]
 
 
 def _short(entity_id: str) -> str:

@@ -59,6 +59,17 @@ UNAVAILABLE = Status(
 REFUSED = Status("invalid", "The data source refused this query; try another window.")
 
 
+def waiting_for(entity_type: str, service: str, service_path: str) -> Status:
+    """Nothing to pick: no entity of the board's type exists yet for this tenant."""
+    return Status(
+        "empty",
+        f"Waiting for {entity_type} data: QuantumLeap has no {entity_type} entities yet "
+        f"for Fiware-Service “{service}” (service path {service_path}). To send some, run "
+        f"the simulator for this tenant (python -m sim generate --tenants {service}); "
+        "docs/entities.md lists what each board reads.",
+    )
+
+
 def live(points: int) -> Status:
     """Data is on screen and updating."""
     return Status("live", f"Live · {points} points on screen")

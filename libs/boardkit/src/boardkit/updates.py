@@ -88,6 +88,33 @@ class LiveController:
         """The merged frame of every selected entity's window (one cached query each)."""
         return merge_frames(await self.window_frames(context, view, selected, window))
 
+    async def entity_ids(self, context: TenantContext, view: LiveView) -> list[str]:
+        """The ids of the view's entity type for this tenant (cached, shared)."""
+        fiware = fiware_context(context)
+
+        async def fetch() -> Frame:
+            found = await self.runtime.ql.list_entities(fiware, type=view.entity_type)
+            ordered = sorted(found, key=lambda s: s.id)
+            epoch = datetime.fromtimestamp(0, UTC)
+            ids = [s.id for s in ordered]
+            return Frame(tuple(s.index or epoch for s in ordered), {"entity": ids})
+
+        ttl = self.runtime.settings.entity_refresh_seconds / 2
+        frame = await self.runtime.cached(context, ("entities", view.entity_type), ttl, fetch)
+        return [str(e) for e in frame.column("entity")]
+
+    async def _nothing_selected(self, context: TenantContext, view: LiveView) -> states.Status:
+        """Why nothing is shown: no entity exists yet, or none is picked."""
+        try:
+            found = await self.entity_ids(context, view)
+        except Exception as exc:
+            return states.status_for_error(exc)
+        if not found:
+            return states.waiting_for(
+                view.entity_type, context.fiware_service, context.service_path
+            )
+        return states.NO_SELECTION
+
     async def update(
         self,
         context: TenantContext,
@@ -119,12 +146,13 @@ class LiveController:
         if not selected:
             if initial:
                 return Outcome(status=states.LOADING)
-            if poll and cursor and cursor.get("sig") is None:
+            status = await self._nothing_selected(context, view)
+            if poll and cursor and cursor.get("sig") is None and cursor.get("why") == status.kind:
                 return Outcome()
             return Outcome(
-                empty_figure(states.NO_SELECTION.message, base),
-                cursor={"sig": None, "ok": False},
-                status=states.NO_SELECTION,
+                empty_figure(status.message, base),
+                cursor={"sig": None, "ok": False, "why": status.kind},
+                status=status,
                 freshness="",
             )
         sig = json.dumps([sorted(str(s) for s in selected), window.key])
