@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import secrets
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,6 +21,7 @@ import httpx
 from dazzler_stack.local import LocalStack
 from dazzler_stack.testing.callbacks import live_outputs, live_update_request
 from dazzler_stack.testing.databases import PG_ADMIN, scratch_database
+from dazzler_stack.wiring import Layout
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,15 @@ class BoardStack:
         return live_outputs(answer.json() if answer.status_code == 200 else None)
 
     def signed(
-        self, tenant: str, secret: str | None = None, board: str | None = None, **kwargs: Any
+        self,
+        tenant: str,
+        secret: str | None = None,
+        board: str | None = None,
+        method: str = "GET",
+        **kwargs: Any,
     ) -> dict[str, str]:
-        """Headers a gateway would add, made here for the board's own gate tests."""
+        """Headers a gateway would add to a ``method`` request, made here for the board's
+        own gate tests."""
         from tenant_context import TenantContext, sign_context
 
         entry = self.tenants[tenant]
@@ -102,7 +110,9 @@ class BoardStack:
             board=board,
             public_prefix=f"/dazzler/{entry.slug}/-/{board}/",
         )
-        headers: dict[str, str] = sign_context(context, secret or self.secret, **kwargs)
+        headers: dict[str, str] = sign_context(
+            context, secret or self.secret, method=method, **kwargs
+        )
         return headers
 
     def ql_stats(self) -> dict[str, Any]:
@@ -163,8 +173,8 @@ def board_stack(
     pg_admin: str = PG_ADMIN,
 ) -> Iterator[BoardStack]:
     """The registry on a fresh PostgreSQL database, ``service`` and the gateway, logging to
-    ``work/logs``; with ``with_data`` also the simulator's QL/Orion stand-in fed by the
-    generator every second (otherwise nothing listens on the QL/Orion URLs).
+    ``work/logs``, and the simulator's QL/Orion stand-in; with ``with_data`` the generator
+    feeds it every second (otherwise it holds no entities).
 
     Two tenants, ``"acme"`` (``display_name``, Europe/Rome, dark) and ``"globex"``
     (America/New_York, light), are created through the registry's admin API, each granted
@@ -178,14 +188,17 @@ def board_stack(
         "acme": Tenant(f"acme_{suffix}", display_name, "Europe/Rome", "dark"),
         "globex": Tenant(f"globex_{suffix}", "Globex Works", "America/New_York", "light"),
     }
-    services = ["registry", service, "gateway"]
+    # A board is ready only once its QuantumLeap answers, so the stand-in always runs.
+    services = ["sim", "registry", service, "gateway"]
     if with_data:
-        services += ["sim", "generator"]
+        services.append("generator")
+    layout = Layout.free()
     with scratch_database("dazzler_boards_test", pg_admin=pg_admin) as database_url:
         local = LocalStack(
             services,
             database_url=database_url,
             redis_url=redis_url,
+            layout=layout,
             log_dir=work / "logs",
             env={
                 "sim": {"DAZZLER_SIM_STORE": f"sqlite:{work / 'ql.sqlite'}"},
@@ -199,7 +212,12 @@ def board_stack(
                     "DAZZLER_REGISTRY_LOG_LEVEL": "WARNING",
                 },
                 service: {"DAZZLER_BOARD_QL_TIMEOUT": "1", "DAZZLER_BOARD_LOG_LEVEL": "WARNING"},
-                "gateway": {"DAZZLER_GATEWAY_LOG_LEVEL": "warning"},
+                "gateway": {
+                    "DAZZLER_GATEWAY_LOG_LEVEL": "warning",
+                    # Only the board under test: shared assets and health never wait on
+                    # boards this stack does not run.
+                    "DAZZLER_GATEWAY_UPSTREAMS": json.dumps({service: [layout.url(service)]}),
+                },
             },
         )
         with local:
@@ -228,5 +246,5 @@ def board_stack(
                 try:
                     yield running
                 finally:
-                    if with_data and not local.is_running("sim"):
+                    if not local.is_running("sim"):
                         running.start_ql()
