@@ -38,8 +38,12 @@ def test_last_n_points():
 @pytest.mark.parametrize(
     ("choice", "n", "start", "end", "message"),
     [
-        ("last_n", 0, None, None, "between 1 and"),
-        ("last_n", "many", None, None, "whole number"),
+        ("last_n", 0, None, None, "^0 points cannot be shown; enter a whole number .* 1 to 10000"),
+        ("last_n", -3, None, None, "^-3 points cannot be shown"),
+        ("last_n", None, None, None, "^no number of points given"),
+        ("last_n", "", None, None, "^no number of points given"),
+        ("last_n", "many", None, None, "'many' is not a number of points"),
+        ("last_n", 2.5, None, None, "2.5 is not a whole number of points"),
         ("custom", None, "2026-07-01T10:00", None, "both"),
         ("custom", None, "2026-07-01T10:00", "2026-07-01T09:00", "after its start"),
         ("custom", None, "yesterday", "2026-07-01T09:00", "not a date"),

@@ -54,3 +54,25 @@ def test_threshold_defaults_and_ignores_garbage():
     assert threshold({}) == 2.0
     assert threshold({"roughness_threshold": "1.7"}) == 1.7
     assert threshold({"roughness_threshold": "high"}) is None
+
+
+def test_the_legend_names_machines_and_what_is_measured():
+    names = [t.name for t in build_traces(_frame(), _view())]
+    assert names == [
+        "Machine 1 · acceleration",
+        "Machine 1 · roughness",
+        "Machine 2 · acceleration",
+        "Machine 2 · roughness",
+    ]
+
+
+def test_lines_stop_where_readings_are_missing():
+    times = [T0 + timedelta(seconds=s) for s in (0, 5, 10, 300, 305)]
+    frame = frame_from_series(
+        M1, times, {"acceleration": [5.1, 5.2, 5.3, 5.4, 5.5], "roughness": [1, 2, 3, 4, 5]}
+    )
+    view = ViewContext(theme="light", zone=tenant_zone("UTC"), entities=(M1,))
+    traces = build_traces(frame, view)
+    assert traces[1].columns["y"] == [1, 2, 3, None, 4, 5]
+    figure = build_figure(traces, view)
+    assert figure.data[1].connectgaps is False

@@ -19,6 +19,7 @@ from boardkit.controls import download_control, entity_picker, status_line, wind
 from boardkit.downloads import figure_csv, figure_rows
 from boardkit.failures import FailureKind
 from boardkit.frames import ENTITY, Frame, frame_from_series, merge_frames
+from boardkit.gaps import with_gaps
 from boardkit.guard import MalformedCallback
 from boardkit.panels import Panels, PanelView, Slots, Source, SourceData, SourceRequest
 from boardkit.runtime import Runtime, Stopwatch, fiware_context
@@ -91,4 +92,5 @@ __all__ = [
     "status_line",
     "tenant_zone",
     "window_picker",
+    "with_gaps",
 ]

@@ -19,6 +19,8 @@ def figure_rows(figure: Mapping[str, Any]) -> list[dict[str, Any]]:
         ys = _values(trace.get("y"))
         name = trace.get("name") or ""
         for x, y in zip(xs, ys, strict=False):
+            if y is None:  # a break in the line where data is missing, not a point
+                continue
             rows.append({"series": name, "x": x, "y": y})
     return rows
 

@@ -47,7 +47,7 @@ def live_page_parts(
                 slug,
                 multi=view.multi,
                 refresh_seconds=runtime.settings.entity_refresh_seconds,
-                label="Machines" if view.multi else "Machine",
+                label=view.entity_label,
             )
         )
     else:

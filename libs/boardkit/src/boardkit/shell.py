@@ -22,6 +22,7 @@ def navbar(context: TenantContext) -> Component:
                 href=link.href,
                 active=link.slug == context.board,
                 external_link=True,
+                className="px-2 text-nowrap",
             )
         )
         for link in context.boards
@@ -30,7 +31,13 @@ def navbar(context: TenantContext) -> Component:
         dbc.Container(
             [
                 dbc.NavbarBrand(context.display_name, className="fw-semibold"),
-                dbc.Nav(links, navbar=True, className="flex-wrap"),
+                # One row at desktop widths: a tenant with many boards scrolls the links
+                # sideways instead of pushing the page down by a second row.
+                dbc.Nav(
+                    links,
+                    navbar=True,
+                    className="flex-row flex-nowrap overflow-x-auto small bk-nav",
+                ),
             ],
             fluid=True,
         ),

@@ -78,6 +78,8 @@ class LiveView:
     needs_redraw: RedrawCheck | None = None
     x_label: str = "time"
     y_label: str = "value"
+    entity_label: str = "Machines"
+    """What the picked entities are to the board's users (the picker's label)."""
 
 
 @dataclass(frozen=True, slots=True)

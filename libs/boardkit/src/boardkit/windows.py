@@ -100,12 +100,19 @@ def resolve_window(
             raise InvalidWindow("the end of the range must come after its start")
         return Window("range", start=first, end=last)
     if choice in (None, LAST_N):
+        wanted = f"enter a whole number of points from 1 to {MAX_LAST_N}"
+        if last_n is None or last_n == "":
+            # The browser sends no value for a number outside the field's bounds (0, -3):
+            # showing a default instead would hide that the entry was not taken.
+            raise InvalidWindow(f"no number of points given; {wanted}")
         try:
-            count = int(last_n) if last_n is not None else 100
+            count = int(last_n)
         except (TypeError, ValueError) as exc:
-            raise InvalidWindow("the number of points must be a whole number") from exc
+            raise InvalidWindow(f"{last_n!r} is not a number of points; {wanted}") from exc
+        if count != last_n and str(count) != str(last_n).strip():
+            raise InvalidWindow(f"{last_n!r} is not a whole number of points; {wanted}")
         if not 1 <= count <= MAX_LAST_N:
-            raise InvalidWindow(f"the number of points must be between 1 and {MAX_LAST_N}")
+            raise InvalidWindow(f"{count} points cannot be shown; {wanted}")
         return Window("last_n", last_n=count)
     raise InvalidWindow(f"unknown time window {choice!r}")
 

@@ -14,6 +14,7 @@ from boardkit import (
     figure_template,
     local_naive,
     series_color,
+    with_gaps,
 )
 from plotly.subplots import make_subplots
 
@@ -36,6 +37,11 @@ def short_name(entity_id: str) -> str:
     return entity_id.rsplit(":", 1)[-1]
 
 
+def machine_name(entity_id: str) -> str:
+    """How the legend names a machine: ``…:1`` → ``Machine 1``."""
+    return f"Machine {short_name(entity_id)}"
+
+
 def build_traces(frame: Frame, view: ViewContext) -> list[Trace]:
     """Two traces per machine (acceleration, roughness), machines in selection order."""
     times = frame.times
@@ -44,14 +50,16 @@ def build_traces(frame: Frame, view: ViewContext) -> list[Trace]:
     traces: list[Trace] = []
     for entity_id in order:
         rows = [i for i, e in enumerate(entities) if e == entity_id]
-        xs = [local_naive(times[i], view.zone) for i in rows]
+        columns = {a: [frame.column(a)[i] for i in rows] for a in ATTRIBUTES}
+        # Where readings are missing the lines stop instead of bridging the hole.
+        gapped_times, gapped = with_gaps([times[i] for i in rows], columns)
+        xs = [local_naive(t, view.zone) for t in gapped_times]
         for attribute in ATTRIBUTES:
-            values = frame.column(attribute)
             traces.append(
                 Trace(
                     key=trace_key(entity_id, attribute),
-                    name=f"{short_name(entity_id)} {attribute}",
-                    columns={"x": xs, "y": [values[i] for i in rows]},
+                    name=f"{machine_name(entity_id)} · {attribute}",
+                    columns={"x": xs, "y": gapped[attribute]},
                     group=entity_id,
                 )
             )
@@ -80,6 +88,7 @@ def build_figure(traces: list[Trace], view: ViewContext) -> go.Figure:
                 mode="lines+markers",
                 marker={"size": 4},
                 line={"color": colour, "dash": "dot" if row == 1 else "solid"},
+                connectgaps=False,
                 legendgroup=trace.group,
             ),
             row=row,

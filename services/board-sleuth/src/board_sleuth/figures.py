@@ -209,7 +209,10 @@ def item_figure(traces: list[Trace], view: ViewContext) -> go.Figure:
     figure.update_layout(
         template=figure_template(view.theme),
         legend_title_text="Scrap?",
-        xaxis_title="item",
+        xaxis_title={"text": "item", "standoff": 16},
+        # Rotated item labels take the room they need, and the axis title goes below them.
+        xaxis_automargin=True,
+        xaxis_tickangle=-45,
         xaxis_type="category",
         xaxis_categoryorder="array",
         xaxis_categoryarray=[item for item, _ in order],

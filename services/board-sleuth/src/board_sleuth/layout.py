@@ -69,6 +69,7 @@ def sleuth_boards() -> list[Board]:
                 figure=defect_figure,
                 default_last_n=100,
                 y_label="area",
+                entity_label="Cameras",
             ),
         ),
         Board(
