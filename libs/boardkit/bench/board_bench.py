@@ -61,7 +61,7 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def headers(tenant: str, refresh: float = 1.0) -> dict[str, str]:
+def headers(tenant: str, refresh: float = 1.0, method: str = "POST") -> dict[str, str]:
     context = TenantContext(
         tenant=tenant,
         display_name=tenant.upper(),
@@ -70,7 +70,7 @@ def headers(tenant: str, refresh: float = 1.0) -> dict[str, str]:
         public_prefix=f"/dazzler/{tenant}/-/roughnator/",
         settings={"refresh_seconds": refresh},
     )
-    return sign_context(context, SECRET)
+    return sign_context(context, SECRET, method=method)
 
 
 def payload(poll: bool, cursor: Any) -> dict[str, Any]:
@@ -78,10 +78,10 @@ def payload(poll: bool, cursor: Any) -> dict[str, Any]:
 
 
 async def visit(client: httpx.AsyncClient, tenant: str) -> None:
-    h = headers(tenant)
-    await client.get("/", headers=h)
-    await client.get("/_dash-layout", headers=h)
-    await client.post("/_dash-update-component", json=payload(False, None), headers=h)
+    page = headers(tenant, method="GET")
+    await client.get("/", headers=page)
+    await client.get("/_dash-layout", headers=page)
+    await client.post("/_dash-update-component", json=payload(False, None), headers=headers(tenant))
 
 
 async def memory_and_bytes(args: argparse.Namespace, port: int, pid: int) -> None:

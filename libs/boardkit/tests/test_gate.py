@@ -9,6 +9,7 @@ from boardkit.metrics import BoardMetrics
 from tenant_context import TenantContext, sign_context
 
 SECRET = "gate-test-secret-0123456789"
+SERVICE = "board-x"
 
 
 def _context(tenant: str) -> TenantContext:
@@ -24,7 +25,9 @@ async def _tenant_app(scope: Any, receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def _call(gate: TenantGate, headers: dict[str, str]) -> tuple[int, bytes]:
+async def _call(
+    gate: TenantGate, headers: dict[str, str], method: str = "GET"
+) -> tuple[int, bytes]:
     sent: list[dict[str, Any]] = []
 
     async def send(message: dict[str, Any]) -> None:
@@ -35,6 +38,7 @@ async def _call(gate: TenantGate, headers: dict[str, str]) -> tuple[int, bytes]:
 
     scope = {
         "type": "http",
+        "method": method,
         "path": "/_dash-layout",
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
     }
@@ -43,8 +47,10 @@ async def _call(gate: TenantGate, headers: dict[str, str]) -> tuple[int, bytes]:
 
 
 async def test_a_remembered_signature_still_goes_stale(monkeypatch: pytest.MonkeyPatch):
-    gate = TenantGate(_tenant_app, SECRET, max_age=60, metrics=BoardMetrics())
-    headers = sign_context(_context("acme"), SECRET, now=time.time() - 55)
+    gate = TenantGate(_tenant_app, SECRET, 60, BoardMetrics(), service=SERVICE)
+    headers = sign_context(
+        _context("acme"), SECRET, method="GET", service=SERVICE, now=time.time() - 55
+    )
     assert await _call(gate, headers) == (200, b"acme")
     assert await _call(gate, headers) == (200, b"acme")
     later = time.time() + 10
@@ -54,8 +60,10 @@ async def test_a_remembered_signature_still_goes_stale(monkeypatch: pytest.Monke
 
 
 async def test_each_signed_pair_gets_its_own_tenant_and_forgeries_are_refused():
-    gate = TenantGate(_tenant_app, SECRET, max_age=60, metrics=BoardMetrics())
-    acme, globex = (sign_context(_context(t), SECRET) for t in ("acme", "globex"))
+    gate = TenantGate(_tenant_app, SECRET, 60, BoardMetrics(), service=SERVICE)
+    acme, globex = (
+        sign_context(_context(t), SECRET, method="GET", service=SERVICE) for t in ("acme", "globex")
+    )
     assert await _call(gate, acme) == (200, b"acme")
     assert await _call(gate, globex) == (200, b"globex")
     forged = {**acme, "X-Dazzler-Context": globex["X-Dazzler-Context"]}
@@ -63,3 +71,15 @@ async def test_each_signed_pair_gets_its_own_tenant_and_forgeries_are_refused():
         assert (await _call(gate, forged))[0] == 403
     assert (await _call(gate, {}))[0] == 403
     assert await _call(gate, acme) == (200, b"acme")
+
+
+async def test_a_context_serves_only_its_method_service_and_prefix() -> None:
+    gate = TenantGate(_tenant_app, SECRET, 60, BoardMetrics(), service=SERVICE)
+    page = sign_context(_context("acme"), SECRET, method="GET", service=SERVICE)
+    assert await _call(gate, page) == (200, b"acme")
+    # Remembered for GET: the memory must not let it through for another method.
+    assert (await _call(gate, page, method="POST"))[0] == 403
+    other_service = TenantGate(_tenant_app, SECRET, 60, BoardMetrics(), service="board-y")
+    assert (await _call(other_service, page))[0] == 403
+    assert (await _call(gate, {**page, "X-Forwarded-Prefix": "/dazzler/globex/-/x"}))[0] == 403
+    assert await _call(gate, {**page, "X-Forwarded-Prefix": "/"}) == (200, b"acme")

@@ -41,7 +41,7 @@ def _broken_board() -> Board:
 @pytest.fixture
 async def client(live_board: Callable[..., Board]) -> AsyncIterator[httpx.AsyncClient]:
     settings = BoardSettings(shared_secret=SECRET, ql_url="http://127.0.0.1:9")
-    app = create_board_app(settings, [live_board(), _broken_board()])
+    app = create_board_app(settings, [live_board(), _broken_board()], service="board-test")
     await app.runtime.start()
     transport = httpx.ASGITransport(app=app)
     try:
@@ -52,7 +52,8 @@ async def client(live_board: Callable[..., Board]) -> AsyncIterator[httpx.AsyncC
 
 
 async def _post(client: httpx.AsyncClient, body: bytes, board: str = "live") -> httpx.Response:
-    headers = {**sign_context(_context(board), SECRET), "Content-Type": "application/json"}
+    signed = sign_context(_context(board), SECRET, method="POST", service="board-test")
+    headers = {**signed, "Content-Type": "application/json"}
     return await client.post("/_dash-update-component", content=body, headers=headers)
 
 

@@ -77,7 +77,7 @@ async def test_polls_keep_showing_data_while_redis_is_down(
         refresh_seconds=TTL,
     )
     calls: dict[str, int] = {}
-    app = create_board_app(settings, [live_board(calls=calls)])
+    app = create_board_app(settings, [live_board(calls=calls)], service="board-test")
     context = TenantContext(
         tenant="acme", display_name="Acme", fiware_service="acme", board="live", public_prefix="/"
     )
@@ -91,7 +91,10 @@ async def test_polls_keep_showing_data_while_redis_is_down(
                 answer = await client.post(
                     "/_dash-update-component",
                     content=json.dumps(body),
-                    headers={**sign_context(context, SECRET), "Content-Type": "application/json"},
+                    headers={
+                        **sign_context(context, SECRET, method="POST", service="board-test"),
+                        "Content-Type": "application/json",
+                    },
                 )
                 assert answer.status_code == 200
                 return live_outputs(answer.json())

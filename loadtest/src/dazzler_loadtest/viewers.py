@@ -40,12 +40,12 @@ class LocustTransport:
         self.headers = headers
         self.signer: Any = None
 
-    def _headers(self) -> dict[str, str]:
-        return {**self.headers, **(self.signer() if self.signer else {})}
+    def _headers(self, method: str) -> dict[str, str]:
+        return {**self.headers, **(self.signer(method) if self.signer else {})}
 
     def get(self, path: str, name: str) -> Any:
         with self.user.client.get(
-            self.base + path, name=name, headers=self._headers(), catch_response=True
+            self.base + path, name=name, headers=self._headers("GET"), catch_response=True
         ) as response:
             if response.status_code not in OK_STATUSES:
                 response.failure(_why(response))
@@ -60,7 +60,11 @@ class LocustTransport:
 
     def post(self, path: str, body: dict[str, Any], name: str) -> Any:
         with self.user.client.post(
-            self.base + path, json=body, name=name, headers=self._headers(), catch_response=True
+            self.base + path,
+            json=body,
+            name=name,
+            headers=self._headers("POST"),
+            catch_response=True,
         ) as response:
             if response.status_code == 204:
                 return None
@@ -81,7 +85,8 @@ def _why(response: Any) -> str:
 
 
 class Signer:
-    """The gateway's context headers for one tenant and board, re-signed each second."""
+    """The gateway's context headers for one tenant and board, re-signed each second
+    for each method (a context is good for the method it was signed for only)."""
 
     def __init__(self, tenant: str, board: str, prefix: str, secret: str) -> None:
         self.context = TenantContext(
@@ -92,15 +97,15 @@ class Signer:
             public_prefix=prefix,
         )
         self.secret = secret
-        self.second = -1
-        self.headers: dict[str, str] = {}
+        self.signed: dict[str, tuple[int, dict[str, str]]] = {}
 
-    def __call__(self) -> dict[str, str]:
+    def __call__(self, method: str) -> dict[str, str]:
         now = int(time.time())
-        if now != self.second:
-            self.headers = sign_context(self.context, self.secret, now=now)
-            self.second = now
-        return self.headers
+        known = self.signed.get(method)
+        if known is None or known[0] != now:
+            known = (now, sign_context(self.context, self.secret, method=method, now=now))
+            self.signed[method] = known
+        return known[1]
 
 
 _counter = itertools.count()

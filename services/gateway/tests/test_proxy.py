@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tenant_context import verify_context
+from tenant_context import ContextError, verify_context
 
 pytestmark = pytest.mark.integration
 
@@ -63,7 +63,16 @@ def test_board_request_reaches_its_service_with_prefix_stripped(stack: Any, acme
 
 def test_signed_context_verifies_on_the_board(stack: Any, acme: str, shared_secret: str) -> None:
     echo = _echo(stack.get(f"/dazzler/{acme}/-/roughnator/"))
-    context = verify_context(dict(echo["headers"]), shared_secret)
+    context = verify_context(
+        dict(echo["headers"]), shared_secret, method="GET", service="board-roughnator"
+    )
+    assert echo["context"]["signed_for"] == "board-roughnator"
+    with pytest.raises(ContextError):
+        verify_context(
+            dict(echo["headers"]), shared_secret, method="POST", service="board-roughnator"
+        )
+    with pytest.raises(ContextError):
+        verify_context(dict(echo["headers"]), shared_secret, method="GET", service="board-sleuth")
     assert context.tenant == acme
     assert context.display_name == "ACME Milling"
     assert context.board == "roughnator"
@@ -88,9 +97,11 @@ def test_spoofed_tenant_headers_never_reach_the_board(stack: Any, acme: str) -> 
         ("x-dazzler-context-signature", "v1=1:00"),
         ("X-Dazzler-Anything", "1"),
         ("X-Forwarded-Prefix", "/elsewhere"),
+        ("Authorization", "Bearer viewer-token"),
     ]
     echo = _echo(stack.get(f"/dazzler/{acme}/-/roughnator/", headers=spoofed))
     names = _header_names(echo)
+    assert "authorization" not in names
     assert "fiware-service" not in names
     assert "fiware-servicepath" not in names
     assert "x-dazzler-anything" not in names
@@ -161,6 +172,9 @@ def test_home_board_serves_the_tenant_root(stack: Any, new_tenant_name: Callable
     assert layout["context"]["public_prefix"] == f"/dazzler/{name}/-/"
     other = _echo(stack.get(f"/dazzler/{name}/-/roughnator/x"))
     assert (other["replica"], other["path"]) == ("board-roughnator-0", "/x")
+    # Not a board of this tenant: the same 404 as anywhere, not the home board's page.
+    assert stack.get(f"/dazzler/{name}/-/nosuchboard/").status_code == 404
+    assert stack.get(f"/dazzler/{name}/-/metrics").status_code == 404
 
 
 def test_unknown_disabled_and_ungranted_look_the_same(
@@ -270,3 +284,5 @@ def test_health_readiness_and_metrics(stack: Any, acme: str) -> None:
     )
     assert 'dazzler_gateway_upstream_seconds_bucket{le="0.1",service="board-roughnator"}' in metrics
     assert 'dazzler_gateway_route_cache_total{result="hit"}' in metrics
+    # Tenant and board names are on the internal listener only.
+    assert stack.get("/metrics").status_code == 404

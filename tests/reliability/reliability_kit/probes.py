@@ -116,8 +116,11 @@ def path_variants(tenant: Tenant) -> Iterator[str]:
     yield f"/dazzler/{t}/-/{BOARD}/http://127.0.0.1/dazzler/{o}/-/{BOARD}/"
 
 
-def signed(tenant: Tenant, secret: str, *, now: float | None = None) -> dict[str, str]:
-    """The headers the gateway would make for ``tenant``'s roughnator page."""
+def signed(
+    tenant: Tenant, secret: str, *, now: float | None = None, method: str = "GET"
+) -> dict[str, str]:
+    """The headers the gateway would make for a ``method`` request to ``tenant``'s
+    roughnator board."""
     context = TenantContext(
         tenant=tenant.slug,
         display_name=tenant.display_name,
@@ -125,7 +128,7 @@ def signed(tenant: Tenant, secret: str, *, now: float | None = None) -> dict[str
         board=BOARD,
         public_prefix=f"/dazzler/{tenant.slug}/-/{BOARD}/",
     )
-    return sign_context(context, secret, now=now)
+    return sign_context(context, secret, method=method, now=now)
 
 
 def spoofed_headers(tenant: Tenant, secret: str) -> Iterator[tuple[tuple[str, str], ...]]:

@@ -18,7 +18,15 @@ import boardkit
 from boardkit.boards import Board
 from boardkit.compression import Compression
 from boardkit.config import BoardSettings
-from boardkit.context import ASGIApp, Receive, Scope, Send, TenantGate, maybe_context
+from boardkit.context import (
+    ASGIApp,
+    Receive,
+    Scope,
+    Send,
+    TenantGate,
+    catalogue_service,
+    maybe_context,
+)
 from boardkit.guard import CallbackGuard, CallbackShapes, on_callback_error
 from boardkit.index import BoardDash
 from boardkit.live import live_page_parts, register_live_callbacks
@@ -53,10 +61,17 @@ def _placeholder_context(board: Board) -> TenantContext:
 
 
 def create_board_app(
-    settings: BoardSettings, boards: Sequence[Board], *, name: str = "board"
+    settings: BoardSettings,
+    boards: Sequence[Board],
+    *,
+    name: str = "board",
+    service: str | None = None,
 ) -> BoardApp:
     """Build the app for ``boards`` (one service may serve several slugs; the request's
-    verified context picks one). Nothing is fetched here: layouts are built per request."""
+    verified context picks one). Nothing is fetched here: layouts are built per request.
+
+    ``service`` is the board service name contexts must be signed for; by default the
+    catalogue's service of ``boards`` (boards outside the catalogue must name it)."""
     by_slug = {b.slug: b for b in boards}
     if len(by_slug) != len(boards):
         raise ValueError("board slugs must be unique")
@@ -127,7 +142,13 @@ def create_board_app(
     server.router.lifespan_context = lifespan
     secret = settings.shared_secret.get_secret_value()
     guarded = CallbackGuard(server, CallbackShapes(dash_app.callback_map))
-    gated = TenantGate(guarded, secret, settings.context_max_age, runtime.metrics)
+    gated = TenantGate(
+        guarded,
+        secret,
+        settings.context_max_age,
+        runtime.metrics,
+        service=service or catalogue_service(by_slug),
+    )
     return BoardApp(Compression(gated), dash_app, runtime)
 
 

@@ -11,15 +11,17 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from contextvars import ContextVar
 from typing import Any
 
 from tenant_context import (
     CONTEXT_HEADER,
+    PREFIX_HEADER,
     SIGNATURE_HEADER,
     ContextError,
     TenantContext,
+    board_info,
     verify_context,
 )
 
@@ -66,14 +68,29 @@ def is_open_path(path: str) -> bool:
 
 _CONTEXT_KEY = CONTEXT_HEADER.lower().encode("latin-1")
 _SIGNATURE_KEY = SIGNATURE_HEADER.lower().encode("latin-1")
+_PREFIX_KEY = PREFIX_HEADER.lower().encode("latin-1")
+
+
+def catalogue_service(slugs: Iterable[str]) -> str:
+    """The one board service (the catalogue's ``service``) that serves ``slugs``; the
+    gateway signs every context for the service it sends the request to."""
+    services = {info.service for slug in slugs if (info := board_info(slug)) is not None}
+    if len(services) != 1:
+        raise ValueError(
+            f"boards {sorted(slugs)!r} belong to services {sorted(services)!r}: "
+            "name the one service this app is"
+        )
+    return services.pop()
 
 
 class TenantGate:
     """Pure ASGI middleware: 403 for untrusted requests, the context set for trusted ones.
 
-    The gateway signs a tenant's context once per second and every request of that second
-    carries the same headers, so a verified pair is remembered (bounded) and a repeat
-    costs a lookup and the freshness check instead of the HMAC and JSON validation.
+    A context is good only for the method, the board service (``service``, this app's)
+    and the public prefix it was signed for. The gateway signs a tenant's context once
+    per second and every request of that second carries the same headers, so a verified
+    pair is remembered (bounded, keyed by all three) and a repeat costs a lookup and the
+    freshness check instead of the HMAC and JSON validation.
     """
 
     def __init__(
@@ -82,18 +99,29 @@ class TenantGate:
         secret: str,
         max_age: float,
         metrics: BoardMetrics,
+        *,
+        service: str,
         remembered: int = 4096,
     ) -> None:
         self.app = app
         self._secret = secret
+        self._service = service
         self._max_age = max_age
         self._metrics = metrics
         self._remembered = remembered
-        self._verified: OrderedDict[tuple[bytes, bytes], tuple[int, TenantContext]] = OrderedDict()
+        self._verified: OrderedDict[
+            tuple[bytes, bytes, str, bytes | None], tuple[int, TenantContext]
+        ] = OrderedDict()
 
-    def _verify(self, encoded: bytes | None, signature: bytes | None) -> TenantContext:
+    def _verify(
+        self,
+        encoded: bytes | None,
+        signature: bytes | None,
+        method: str,
+        prefix: bytes | None,
+    ) -> TenantContext:
         if encoded is not None and signature is not None:
-            known = self._verified.get((encoded, signature))
+            known = self._verified.get((encoded, signature, method, prefix))
             if known is not None and abs(time.time() - known[0]) <= self._max_age:
                 return known[1]
         headers: dict[str, str] = {}
@@ -101,12 +129,16 @@ class TenantGate:
             headers[CONTEXT_HEADER] = encoded.decode("latin-1")
         if signature is not None:
             headers[SIGNATURE_HEADER] = signature.decode("latin-1")
-        context = verify_context(headers, self._secret, max_age=self._max_age)
+        if prefix is not None:
+            headers[PREFIX_HEADER] = prefix.decode("latin-1")
+        context = verify_context(
+            headers, self._secret, method=method, service=self._service, max_age=self._max_age
+        )
         assert encoded is not None
         assert signature is not None
-        # verify_context accepted "v1=<unix seconds>:<mac>", so the stamp parses.
+        # verify_context accepted "v2=<unix seconds>:<mac>", so the stamp parses.
         stamp = int(signature.partition(b"=")[2].partition(b":")[0])
-        self._verified[(encoded, signature)] = (stamp, context)
+        self._verified[(encoded, signature, method, prefix)] = (stamp, context)
         if len(self._verified) > self._remembered:
             self._verified.popitem(last=False)
         return context
@@ -115,14 +147,18 @@ class TenantGate:
         if scope["type"] not in ("http", "websocket") or is_open_path(scope["path"]):
             await self.app(scope, receive, send)
             return
-        encoded = signature = None
+        encoded = signature = prefix = None
         for name, value in scope["headers"]:
             if name == _CONTEXT_KEY:
                 encoded = value
             elif name == _SIGNATURE_KEY:
                 signature = value
+            elif name == _PREFIX_KEY:
+                prefix = value
+        # A WebSocket handshake is a GET.
+        method: str = scope.get("method", "GET")
         try:
-            context = self._verify(encoded, signature)
+            context = self._verify(encoded, signature, method, prefix)
         except ContextError as exc:
             self._metrics.forbidden.labels(type(exc).__name__).inc()
             _log.info("refused %s: %s", scope["path"], type(exc).__name__)

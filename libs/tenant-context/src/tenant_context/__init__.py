@@ -27,6 +27,7 @@ from tenant_context.names import (
 )
 from tenant_context.signing import (
     CONTEXT_HEADER,
+    PREFIX_HEADER,
     SIGNATURE_HEADER,
     BadSignature,
     ContextError,
@@ -44,6 +45,7 @@ __all__ = [
     "MAX_SPEC_BYTES",
     "MONITOR_BOARD",
     "MONITOR_SETTING",
+    "PREFIX_HEADER",
     "SIGNATURE_HEADER",
     "TENANT_SLUG_RE",
     "BadSignature",

@@ -42,28 +42,38 @@ def tenant_context(table: RouteTable, grant: Grant, prefix: str, home_prefix: st
 class ContextSigner:
     """Signs contexts, reusing a signature within the second it was made.
 
-    The signature only carries whole seconds, so signing the same context twice in one
-    second gives the same headers; caching them keeps JSON encoding and HMAC off the
-    hot path. Entries are keyed by the route table object, so a refreshed table gets
-    fresh contexts.
+    The signature only carries whole seconds, so signing the same context for the same
+    method and board service twice in one second gives the same headers; caching them
+    keeps JSON encoding and HMAC off the hot path. Entries are keyed by the route table
+    object, so a refreshed table gets fresh contexts.
     """
 
     def __init__(self, secret: str, clock: Callable[[], float] = time.time) -> None:
         self._secret = secret
         self._clock = clock
-        self._cache: dict[tuple[int, str, str], tuple[RouteTable, int, dict[str, str]]] = {}
+        self._cache: dict[
+            tuple[int, str, str, str, str], tuple[RouteTable, int, dict[str, str]]
+        ] = {}
 
     def headers(
-        self, table: RouteTable, grant: Grant, prefix: str, home_prefix: str
+        self,
+        table: RouteTable,
+        grant: Grant,
+        prefix: str,
+        home_prefix: str,
+        *,
+        method: str,
+        service: str,
     ) -> dict[str, str]:
-        """Return the ``X-Dazzler-Context`` and ``-Signature`` headers for this request."""
+        """Return the ``X-Dazzler-Context`` and ``-Signature`` headers for a ``method``
+        request forwarded to board ``service`` under ``prefix``."""
         now = int(self._clock())
-        key = (id(table), grant.mount_path, prefix)
+        key = (id(table), grant.mount_path, prefix, method, service)
         cached = self._cache.get(key)
         if cached is not None and cached[0] is table and cached[1] == now:
             return cached[2]
         context = tenant_context(table, grant, prefix, home_prefix)
-        signed = sign_context(context, self._secret, now=now)
+        signed = sign_context(context, self._secret, method=method, service=service, now=now)
         if len(self._cache) > 4096:
             self._cache.clear()
         self._cache[key] = (table, now, signed)

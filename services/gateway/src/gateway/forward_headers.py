@@ -33,6 +33,9 @@ _SET_BY_GATEWAY = frozenset(
         # Only the signed context may tell a board its tenant.
         b"fiware-service",
         b"fiware-servicepath",
+        # The viewer's OIDC token is the gateway's to check; a board never needs it,
+        # and one that logged or leaked it would hand out the viewer's identity.
+        b"authorization",
     }
 )
 _RESPONSE_DROPPED = _HOP_BY_HOP | {b"x-request-id"}

@@ -125,7 +125,14 @@ class Proxy:
             scheme=scope.get("scheme", "http"),
             prefix=match.prefix,
             request_id=state.request_id,
-            context=self._signer.headers(table, match.grant, match.prefix, home_prefix),
+            context=self._signer.headers(
+                table,
+                match.grant,
+                match.prefix,
+                home_prefix,
+                method=scope["method"],
+                service=info.service,
+            ),
         )
         query: bytes = scope.get("query_string", b"")
         target = match.upstream_path + (b"?" + query if query else b"")

@@ -12,7 +12,7 @@ import json
 import os
 from typing import Any
 
-from tenant_context import ContextError, verify_context
+from tenant_context import BOARD_CATALOGUE, ContextError, verify_context
 
 NAME = os.environ.get("ECHO_NAME", "echo")
 SECRET = os.environ.get("DAZZLER_SHARED_SECRET", "")
@@ -56,10 +56,17 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         return
     body = await _body(receive)
     mapping = {k: v for k, v in headers}
-    try:
-        context: Any = verify_context(mapping, SECRET).model_dump(mode="json")
-    except ContextError as exc:
-        context = {"error": type(exc).__name__}
+    context: Any = {"error": "MissingContext"}
+    # The echo stands in for every board service: report the one the context was signed
+    # for (it verifies for exactly that one).
+    for service in sorted({info.service for info in BOARD_CATALOGUE.values()}):
+        try:
+            verified = verify_context(mapping, SECRET, method=scope["method"], service=service)
+        except ContextError as exc:
+            context = {"error": type(exc).__name__}
+            continue
+        context = {**verified.model_dump(mode="json"), "signed_for": service}
+        break
     answer = {
         "replica": NAME,
         "method": scope["method"],
