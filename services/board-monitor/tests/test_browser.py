@@ -28,12 +28,15 @@ def test_mon101_monitor_appears_live_then_its_spec_change_shows_on_reload(
     tab.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=10_000)
     names = plot(tab, "return p.data.map(t => t.name);")
     assert names == ["machine1 Temperature", "machine1 Power"]
-    before = plot(tab, "return p.data[0].x.length;")
-    assert before > 0
-    # New points arrive live (5 s poll, 1 s simulator ticks).
+    assert plot(tab, "return p.data[0].x.length;") > 0
+    newest = plot(tab, "return p.data[0].x[p.data[0].x.length - 1];")
+    # New points arrive live (5 s poll, 1 s simulator ticks); the window rolls, so the
+    # newest time moves on while the count may stay the same.
     tab.wait_for_function(
-        f"() => document.querySelector('.js-plotly-plot').data[0].x.length > {before}",
-        timeout=15_000,
+        "newest => { const x = document.querySelector('.js-plotly-plot').data[0].x;"
+        " return x[x.length - 1] !== newest; }",
+        arg=newest,
+        timeout=20_000,
     )
     shapes = plot(tab, "return p.layout.shapes.map(s => [s.y0, s.line.color]);")
     assert shapes == [[75, "#d62728"]]
