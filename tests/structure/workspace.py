@@ -19,6 +19,7 @@ class Import:
     module: str  # absolute dotted name, relative imports resolved
     path: Path
     line: int
+    typing_only: bool  # under ``if TYPE_CHECKING:``, never run
 
 
 @dataclass(frozen=True)
@@ -100,16 +101,23 @@ def _module_name(path: Path, base: Path) -> str:
     return ".".join(parts)
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
 def imports(path: Path, base: Path) -> Iterator[Import]:
     """Every import statement in ``path`` (a module under package root ``base``), with
     relative imports made absolute."""
     tree = ast.parse(path.read_text(), filename=str(path))
     module = _module_name(path, base)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(tree):
+
+    def visit(node: ast.AST, typing_only: bool) -> Iterator[Import]:
         if isinstance(node, ast.Import):
             for alias in node.names:
-                yield Import(alias.name, path, node.lineno)
+                yield Import(alias.name, path, node.lineno, typing_only)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 anchor = package.split(".")
@@ -118,9 +126,19 @@ def imports(path: Path, base: Path) -> Iterator[Import]:
             else:
                 target = node.module or ""
             # ``from pkg import name`` may import submodule ``pkg.name``.
-            yield Import(target, path, node.lineno)
+            yield Import(target, path, node.lineno, typing_only)
             for alias in node.names:
-                yield Import(f"{target}.{alias.name}", path, node.lineno)
+                yield Import(f"{target}.{alias.name}", path, node.lineno, typing_only)
+        elif isinstance(node, ast.If) and _is_type_checking(node.test):
+            for child in node.body:
+                yield from visit(child, True)
+            for child in node.orelse:
+                yield from visit(child, typing_only)
+        else:
+            for child in ast.iter_child_nodes(node):
+                yield from visit(child, typing_only)
+
+    yield from visit(tree, False)
 
 
 def python_files(folder: Path) -> list[Path]:
