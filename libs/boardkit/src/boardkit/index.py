@@ -45,10 +45,28 @@ def with_prefix(page: str, prefix: str, theme: str, title: str) -> str:
     return re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", page, count=1)
 
 
+# Dash puts its own, Python's and plotly's versions in every page's config, for a dev
+# tools update check boards never show; public pages name no versions.
+_VERSION_KEYS = (
+    "dash_version",
+    "dash_version_url",
+    "python_version",
+    "plotly_version",
+    "ddk_version",
+)
+
+
 class BoardDash(Dash):
     """A Dash app whose index page follows the tenant context of each request."""
 
     board_titles: dict[str, str]
+
+    def _config(self) -> dict[str, Any]:
+        config: dict[str, Any] = super()._config()  # type: ignore[no-untyped-call]
+        for key in _VERSION_KEYS:
+            config.pop(key, None)
+        config["disable_version_check"] = True
+        return config
 
     def interpolate_index(
         self,

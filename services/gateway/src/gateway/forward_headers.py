@@ -38,7 +38,8 @@ _SET_BY_GATEWAY = frozenset(
         b"authorization",
     }
 )
-_RESPONSE_DROPPED = _HOP_BY_HOP | {b"x-request-id"}
+# Besides the gateway's own, what names server software and versions to the public.
+_RESPONSE_DROPPED = _HOP_BY_HOP | {b"x-request-id", b"server", b"x-powered-by"}
 
 
 def _connection_tokens(headers: Iterable[tuple[bytes, bytes]]) -> set[bytes]:

@@ -67,6 +67,8 @@ def test_response_headers_keep_end_to_end_fields_only() -> None:
         (b"Set-Cookie", b"a=1"),
         (b"Set-Cookie", b"b=2"),
         (b"X-Request-ID", b"board"),
+        (b"Server", b"uvicorn"),
+        (b"X-Powered-By", b"Python/3.11"),
     ]
     assert client_response_headers(upstream, b"rid") == [
         (b"content-type", b"text/plain"),
