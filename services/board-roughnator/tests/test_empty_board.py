@@ -11,6 +11,16 @@ from dazzler_stack.testing import BoardStack, board_stack
 
 pytestmark = pytest.mark.integration
 
+BOARDS = (
+    "roughnator",
+    "sleuth",
+    "raw-materials",
+    "tweezers",
+    "fams",
+    "insight",
+    "insight-preview",
+    "demo",
+)
 REDIS_URL = os.environ.get("DAZZLER_BOARDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 
 
@@ -22,6 +32,8 @@ def empty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardStack]:
         board="roughnator",
         redis_url=REDIS_URL,
         with_data=False,
+        # Every board `make run` gives the demo tenant: a navigation as long as it gets.
+        grants=[{"board": slug, "settings": {"refresh_seconds": 1}} for slug in BOARDS],
     ) as running:
         yield running
 
@@ -58,4 +70,32 @@ def test_the_empty_board_reads_well_in_the_browser(empty, page: tuple[Any, list[
     assert "None yet" in placeholder.inner_text()
     fits = "el => el.scrollWidth <= el.clientWidth + 1"
     assert placeholder.evaluate(fits)
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_navigation_stays_one_row_at_1400_px(empty, page: tuple[Any, list[str]]) -> None:
+    tab, problems = page
+    tab.set_viewport_size({"width": 1400, "height": 900})
+    tab.goto(empty.page_url("acme"))
+    tab.wait_for_selector(".bk-status-empty", timeout=20_000)
+    tops = tab.eval_on_selector_all(".navbar .nav-link", "els => els.map(e => e.offsetTop)")
+    assert len(tops) == len(BOARDS)
+    assert len(set(tops)) == 1, tops
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_a_refused_window_says_why_and_the_footer_claims_no_point(
+    empty, page: tuple[Any, list[str]]
+) -> None:
+    tab, problems = page
+    tab.goto(empty.page_url("acme"))
+    tab.wait_for_selector(".bk-status-empty", timeout=20_000)
+    field = tab.locator("input[type=number]").first
+    field.fill("0")
+    field.press("Enter")
+    status = tab.wait_for_selector(".bk-status-invalid", timeout=10_000)
+    assert "enter a whole number of points from 1 to 10000" in status.inner_text()
+    assert "last point" not in tab.inner_text("footer")
     assert problems == []

@@ -139,7 +139,13 @@ class LiveController:
             if poll:
                 return Outcome()
             status = states.status_for_error(exc)
-            return Outcome(empty_figure(status.message, base), cursor={"ok": False}, status=status)
+            # Nothing is plotted: the footer must not keep talking of the last point.
+            return Outcome(
+                empty_figure(status.message, base),
+                cursor={"ok": False},
+                status=status,
+                freshness="",
+            )
         selected: list[str | None] = [None]
         if view.pick_entities:
             selected = [*selection_values(selection)[:MAX_ENTITIES]]
