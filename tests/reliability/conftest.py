@@ -103,7 +103,12 @@ def tenant_stack(private_redis: processes.PrivateRedis) -> Iterator[TenantStack]
             stack,
             "gateway",
             key="gateway-oidc",
-            env={"DAZZLER_GATEWAY_PORT": str(port), **gateway_env(issuer)},
+            env={
+                "DAZZLER_GATEWAY_PORT": str(port),
+                # Its own internal metrics port; the stack's gateway has the layout's.
+                "DAZZLER_GATEWAY_METRICS_PORT": str(free_port()),
+                **gateway_env(issuer),
+            },
             probe=oidc_url + "/healthz",
         )
         yield TenantStack(stack, private_redis, issuer, oidc_url)

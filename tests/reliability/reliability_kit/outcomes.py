@@ -26,6 +26,7 @@ _AREAS = {
     "isolation": "Tenant isolation",
     "faults": "Faults under load",
     "bad-input": "Bad input",
+    "security": "Security hardening",
     "soak": "Soak",
 }
 
