@@ -46,3 +46,31 @@ def test_slt102_defect_bubbles_render(stack, page):
     tab.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=10_000)
     assert "Defect size" in tab.inner_text("h1")
     assert problems == []
+
+
+def test_slt103_the_picker_speaks_of_cameras(stack, page):
+    tab, problems = page
+    tab.goto(stack.page_url("acme", "sleuth"))
+    tab.wait_for_selector(".bk-status-live", timeout=20_000)
+    controls = tab.inner_text(".card-body")
+    assert "Cameras" in controls
+    assert "Machines" not in controls
+    assert problems == []
+
+
+ITEMS = "() => new Set(document.querySelector('.js-plotly-plot').data.flatMap(t => t.x)).size"
+OVERLAP = """() => {
+    const title = document.querySelector('.js-plotly-plot .xtitle').getBoundingClientRect();
+    const labels = [...document.querySelectorAll('.js-plotly-plot .xaxislayer-above text')];
+    return Math.max(...labels.map(e => e.getBoundingClientRect().bottom)) - title.top;
+}"""
+
+
+def test_slt104_many_item_labels_clear_the_axis_title(stack, page):
+    tab, problems = page
+    tab.goto(stack.page_url("acme", "raw-materials"))
+    tab.wait_for_selector(".bk-status-live", timeout=20_000)
+    tab.wait_for_function(f"({ITEMS})() >= 25", timeout=90_000)
+    tab.wait_for_timeout(500)  # the relayout that makes room for the labels
+    assert tab.evaluate(OVERLAP) <= 0
+    assert problems == []
