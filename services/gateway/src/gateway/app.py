@@ -143,7 +143,7 @@ class GatewayApp:
                 await task
         self._tasks.clear()
         if self._client is not None:
-            self._client.close()
+            await self._client.close()
         if self._session is not None:
             await self._session.close()
             self._session = None

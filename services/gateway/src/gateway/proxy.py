@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -39,12 +41,17 @@ _SMALL_BODY = 64 * 1024
 _log = logging.getLogger("gateway.proxy")
 
 
+class ClientLeft(Exception):
+    """The client disconnected before its request body was complete."""
+
+
 class _Body:
-    """The client's request body as an async iterator that notes whether it was read."""
+    """The client's request body as an async iterator that notes how far it was read."""
 
     def __init__(self, receive: Receive) -> None:
         self._receive = receive
         self.started = False
+        self.finished = False
         self.too_large = False
 
     async def chunks(self) -> AsyncIterator[bytes]:
@@ -57,11 +64,23 @@ class _Body:
                 self.too_large = True
                 raise
             if message["type"] != "http.request":
-                return
+                # Raising (not returning) makes the upstream client abort the request
+                # and close its connection, rather than end a body shorter than declared.
+                raise ClientLeft("the client left while sending its body")
             chunk = message.get("body", b"")
             if chunk:
                 yield chunk
             more = message.get("more_body", False)
+        self.finished = True
+
+
+async def _close_on_disconnect(receive: Receive, response: UpstreamResponse) -> None:
+    """Close the board's answer once the client has gone, so an endless stream ends too."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            response.close()
+            return
 
 
 async def _read_whole(receive: Receive) -> bytes:
@@ -136,13 +155,15 @@ class Proxy:
         )
         query: bytes = scope.get("query_string", b"")
         target = match.upstream_path + (b"?" + query if query else b"")
-        response = await self._send(scope, receive, pool, info.title, target, headers, state)
-        await self._relay(scope, send, response, state)
+        body = _Body(receive)
+        response = await self._send(scope, receive, body, pool, info.title, target, headers, state)
+        await self._relay(scope, receive, send, response, state, body)
 
     async def _send(
         self,
         scope: Scope,
         receive: Receive,
+        body: _Body,
         pool: ServicePool,
         title: str,
         target: bytes,
@@ -153,12 +174,14 @@ class Proxy:
         length = header(scope, b"content-length")
         chunked = header(scope, b"transfer-encoding") is not None
         has_body = (length is not None and length != b"0") or chunked
-        body = _Body(receive)
         data: bytes | None = None
         declared = None if chunked else _declared_length(length)
         if has_body and declared is not None and declared <= _SMALL_BODY:
             # Held in memory, so a refused connection can still go to the next replica.
             data = await _read_whole(receive)
+            body.finished = True
+        elif not has_body:
+            body.finished = True
         retries = 1 if method in _IDEMPOTENT and not has_body else 0
         for replica in pool.candidates():
             state.upstream = replica.base_url
@@ -195,9 +218,16 @@ class Proxy:
         raise BoardUnavailable(title)
 
     async def _relay(
-        self, scope: Scope, send: Send, response: UpstreamResponse, state: RequestState
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        response: UpstreamResponse,
+        state: RequestState,
+        body: _Body,
     ) -> None:
         started = False
+        watcher: asyncio.Task[None] | None = None
         try:
             headers = client_response_headers(response.headers, state.request_id.encode())
             length = response.content_length
@@ -220,6 +250,9 @@ class Proxy:
                 {"type": "http.response.start", "status": response.status, "headers": headers}
             )
             started = True
+            if body.finished:
+                # Only once the body is all read is the client's channel free to watch.
+                watcher = asyncio.ensure_future(_close_on_disconnect(receive, response))
             async for chunk in response.chunks():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
@@ -232,4 +265,8 @@ class Proxy:
                 raise UpstreamFailed() from exc
             _log.warning("%s broke off mid-answer: %r", state.upstream, exc)
         finally:
+            if watcher is not None:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
             response.release()

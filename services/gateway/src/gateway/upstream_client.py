@@ -1,28 +1,23 @@
-"""A lean HTTP/1.1 client for the boards: keep-alive connections per replica.
+"""Requests to the boards over aiohttp's kept-alive connections, reused only when clean.
 
-The gateway only ever sends a request it has already checked to a base URL it knows, and
-streams the answer back untouched, so it needs none of a general client's work (URL
-handling, cookies, redirects, decompression, tracing). Each request is written in one
-piece when its body is small, and the answer is parsed by httptools, as uvicorn parses
-the client's request.
+A connection goes back to the pool only after an exchange that ended cleanly on both
+sides: the whole request body sent as declared, the whole answer read, and no error.
+Anything else (a client that left mid-body, a board that answered before the body was
+all sent, an answer cut short, a timeout) closes it, so that no byte of one exchange
+can be read as part of the next one, whichever tenant sends it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import ssl
-from collections import deque
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit
 
-import httptools
+import aiohttp
+from yarl import URL
 
 from gateway.asgi import RawHeaders
 
-# A body buffered beyond this pauses reading from the board until the client catches up.
-_HIGH_WATER = 256 * 1024
-# Idle connections kept per replica; more than this in use at once are closed after use.
-_MAX_IDLE = 256
+# aiohttp adds these when the caller does not; the gateway forwards what the client sent.
+_NO_AUTO_HEADERS = ("User-Agent", "Accept-Encoding", "Accept", "Content-Type")
 
 
 class UpstreamError(Exception):
@@ -41,268 +36,126 @@ class ConnectionBroken(UpstreamError):
     """The connection failed after the request was (perhaps partly) sent."""
 
 
-class _Connection(asyncio.Protocol):
-    """One keep-alive connection, carrying one exchange at a time."""
+class _SentBody:
+    """The request body handed to aiohttp, counted so that a short one is never completed.
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self.transport: asyncio.Transport | None = None
-        self.closed = False
-        self._parser = httptools.HttpResponseParser(self)
-        self._waiter: asyncio.Future[None] | None = None
-        self._drain: asyncio.Future[None] | None = None
-        self.reset()
+    Ending with fewer or more bytes than declared raises inside aiohttp's body writer,
+    which closes the connection instead of leaving the board waiting for the rest.
+    """
 
-    def reset(self) -> None:
-        """Forget the last exchange, before the next one."""
-        self.status = 0
-        self.headers: RawHeaders = []
-        self.headers_done = False
+    def __init__(self, source: AsyncIterator[bytes], length: int | None) -> None:
+        self._source = source
+        self._length = length
+        self.sent = 0
         self.complete = False
-        self.keep_alive = False
-        self.error: UpstreamError | None = None
-        self.body: deque[bytes] = deque()
-        self.buffered = 0
-        self.reading_paused = False
-        self.received_any = False
 
-    # asyncio.Protocol
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-
-    def data_received(self, data: bytes) -> None:
-        self.received_any = True
-        try:
-            self._parser.feed_data(data)
-        except httptools.HttpParserError as exc:
-            self.error = ConnectionBroken(f"unreadable answer: {exc}")
-            self.keep_alive = False
-            self._wake()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
-        if self.headers_done and not self.complete and self._ends_at_close():
-            self.complete = True
-        elif not self.complete and self.error is None:
-            self.error = ConnectionBroken("the replica closed the connection")
-        self._wake()
-        if self._drain is not None and not self._drain.done():
-            self._drain.set_result(None)
-
-    def pause_writing(self) -> None:
-        self._drain = self._loop.create_future()
-
-    def resume_writing(self) -> None:
-        if self._drain is not None and not self._drain.done():
-            self._drain.set_result(None)
-        self._drain = None
-
-    # httptools callbacks
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self.headers.append((name, value))
-
-    def on_headers_complete(self) -> None:
-        self.status = self._parser.get_status_code()
-        self.keep_alive = self._parser.should_keep_alive()
-        self.headers_done = True
-        self._wake()
-
-    def on_body(self, body: bytes) -> None:
-        self.body.append(body)
-        self.buffered += len(body)
-        if self.buffered > _HIGH_WATER and not self.reading_paused and self.transport:
-            self.reading_paused = True
-            self.transport.pause_reading()
-        self._wake()
-
-    def on_message_complete(self) -> None:
+    async def chunks(self) -> AsyncIterator[bytes]:
+        length = self._length
+        async for chunk in self._source:
+            self.sent += len(chunk)
+            if length is not None and self.sent > length:
+                raise ConnectionBroken(f"request body longer than its declared {length} bytes")
+            yield chunk
+        if length is not None and self.sent != length:
+            raise ConnectionBroken(f"request body of {self.sent} bytes, {length} declared")
         self.complete = True
-        self._wake()
-
-    # for the client
-
-    def _ends_at_close(self) -> bool:
-        # An answer with neither length nor chunking runs until the connection closes.
-        return not any(
-            name.lower() in (b"content-length", b"transfer-encoding") for name, _ in self.headers
-        )
-
-    def _wake(self) -> None:
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    async def wait(self, limit: float) -> None:
-        """Wait for the next event on this connection, at most ``limit`` seconds.
-
-        One timer per wait is cheaper than ``asyncio.timeout``'s task bookkeeping.
-        """
-        waiter = self._waiter = self._loop.create_future()
-        timer = self._loop.call_later(limit, _expire, waiter)
-        try:
-            await waiter
-        finally:
-            timer.cancel()
-            self._waiter = None
-
-    async def drain(self) -> None:
-        """Wait until the transport accepts more data."""
-        if self._drain is not None:
-            await self._drain
-
-    def take_body(self) -> bytes:
-        """Return and forget what has been received of the body so far."""
-        chunks = self.body
-        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        chunks.clear()
-        self.buffered = 0
-        if self.reading_paused and self.transport is not None and not self.closed:
-            self.reading_paused = False
-            self.transport.resume_reading()
-        return data
-
-    def close(self) -> None:
-        """Close the connection; it is not used again."""
-        self.closed = True
-        if self.transport is not None:
-            self.transport.close()
-
-
-def _expire(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_exception(ReadTimeout("the replica sent nothing in time"))
 
 
 class UpstreamResponse:
     """A board's answer: status and raw headers at once, the body as it arrives."""
 
     def __init__(
-        self, replica: Replica, conn: _Connection, read_timeout: float, bodiless: bool
+        self, response: aiohttp.ClientResponse, body: _SentBody | None, bodiless: bool
     ) -> None:
-        self._replica = replica
-        self._conn = conn
-        self._timeout = read_timeout
+        self._response = response
+        self._body = body
         self._bodiless = bodiless
+        self._read_all = False
         self._done = False
-        self.status = conn.status
-        self.headers = conn.headers
+        self.status = response.status
+        self.headers: RawHeaders = list(response.raw_headers)
 
     @property
     def content_length(self) -> int | None:
         """The declared body length, if any."""
-        for name, value in self.headers:
-            if name.lower() == b"content-length":
-                try:
-                    return int(value)
-                except ValueError:
-                    return None
-        return None
+        return self._response.content_length
 
     async def chunks(self) -> AsyncIterator[bytes]:
         """Yield the body as it arrives; raise ReadTimeout or ConnectionBroken."""
-        conn = self._conn
         if self._bodiless:
+            self._read_all = True
             return
-        while True:
-            if conn.body:
-                yield conn.take_body()
-                continue
-            if conn.complete:
-                return
-            if conn.error is not None:
-                raise conn.error
-            await conn.wait(self._timeout)
+        content = self._response.content
+        try:
+            while True:
+                chunk = await content.readany()
+                if not chunk:
+                    break
+                yield chunk
+        except TimeoutError as exc:
+            raise ReadTimeout("the replica sent nothing in time") from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise ConnectionBroken(f"the answer broke off: {exc!r}") from exc
+        self._read_all = True
 
     async def read(self) -> bytes:
         """Return the whole body."""
         parts = [chunk async for chunk in self.chunks()]
         return parts[0] if len(parts) == 1 else b"".join(parts)
 
+    @property
+    def clean(self) -> bool:
+        """Whether the exchange ended so that its connection may carry another one."""
+        body_sent = self._body is None or self._body.complete
+        return body_sent and self._read_all and not self._bodiless
+
     def release(self) -> None:
-        """Give the connection back for reuse if the exchange finished cleanly, else close it."""
+        """Give the connection back for reuse if the exchange was clean, else close it."""
         if self._done:
             return
         self._done = True
-        conn = self._conn
-        if conn.complete and conn.keep_alive and not conn.closed and not self._bodiless:
-            self._replica.give_back(conn)
+        if self.clean:
+            self._response.release()
         else:
-            conn.close()
-
-
-class Replica:
-    """Keep-alive connections to one base URL."""
-
-    def __init__(self, base_url: str) -> None:
-        parts = urlsplit(base_url)
-        self.host = parts.hostname or "127.0.0.1"
-        self.https = parts.scheme == "https"
-        self.port = parts.port or (443 if self.https else 80)
-        self.path_prefix = parts.path.rstrip("/").encode("latin-1")
-        shown = f"[{self.host}]" if ":" in self.host else self.host
-        default_port = 443 if self.https else 80
-        self.host_header = shown if self.port == default_port else f"{shown}:{self.port}"
-        self._idle: list[_Connection] = []
-
-    def take_idle(self) -> _Connection | None:
-        """Return an open idle connection, if one is left."""
-        idle = self._idle
-        while idle:
-            conn = idle.pop()
-            if not conn.closed:
-                return conn
-        return None
-
-    def give_back(self, conn: _Connection) -> None:
-        """Keep ``conn`` for the next request."""
-        conn.reset()
-        if len(self._idle) < _MAX_IDLE:
-            self._idle.append(conn)
-        else:
-            conn.close()
+            self._response.close()
 
     def close(self) -> None:
-        """Close every idle connection."""
-        for conn in self._idle:
-            conn.close()
-        self._idle.clear()
+        """Close the connection whatever state the exchange is in."""
+        self._done = True
+        self._response.close()
 
 
 class UpstreamClient:
-    """Sends requests to replicas by base URL, reusing connections."""
+    """Sends requests to replicas by base URL, reusing connections only after clean exchanges."""
 
-    def __init__(self, *, connect_timeout: float, read_timeout: float) -> None:
-        self._connect_timeout = connect_timeout
-        self._read_timeout = read_timeout
-        self._replicas: dict[str, Replica] = {}
-        self._ssl: ssl.SSLContext | None = None
+    def __init__(
+        self, *, connect_timeout: float, read_timeout: float, keepalive_timeout: float = 4.0
+    ) -> None:
+        self._timeout = aiohttp.ClientTimeout(
+            total=None, connect=connect_timeout, sock_read=read_timeout
+        )
+        self._keepalive_timeout = keepalive_timeout
+        self._session: aiohttp.ClientSession | None = None
 
-    def _replica(self, base_url: str) -> Replica:
-        replica = self._replicas.get(base_url)
-        if replica is None:
-            replica = self._replicas[base_url] = Replica(base_url)
-        return replica
-
-    async def _connect(self, replica: Replica) -> _Connection:
-        loop = asyncio.get_running_loop()
-        context: ssl.SSLContext | None = None
-        if replica.https:
-            if self._ssl is None:
-                self._ssl = ssl.create_default_context()
-            context = self._ssl
-        try:
-            _transport, conn = await asyncio.wait_for(
-                loop.create_connection(
-                    lambda: _Connection(loop), replica.host, replica.port, ssl=context
-                ),
-                self._connect_timeout,
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                limit=0,
+                # Shorter than the boards' own keep-alive, so that the gateway drops an
+                # idle connection before the board does and never sends a POST into one
+                # that is being closed.
+                keepalive_timeout=self._keepalive_timeout,
+                ttl_dns_cache=None,
             )
-        except (OSError, TimeoutError) as exc:
-            where = f"{replica.host}:{replica.port}"
-            raise ConnectFailed(f"cannot connect to {where}: {exc!r}") from exc
-        return conn
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                # Never keep cookies: one session serves every tenant.
+                cookie_jar=aiohttp.DummyCookieJar(),
+                auto_decompress=False,
+                skip_auto_headers=_NO_AUTO_HEADERS,
+                timeout=self._timeout,
+            )
+        return self._session
 
     async def request(
         self,
@@ -320,86 +173,43 @@ class UpstreamClient:
         as Content-Length when known, else chunked). Raises ConnectFailed when nothing
         reached the replica, ReadTimeout and ConnectionBroken after that.
         """
-        replica = self._replica(base_url)
-        lines = [f"Host: {replica.host_header}\r\n"]
-        for name, value in headers:
-            lowered = name.lower()
-            if lowered == "content-length" or lowered == "transfer-encoding":
-                continue
-            lines.append(f"{name}: {value}\r\n")
+        session = self._open()
+        url = URL(base_url.rstrip("/") + target.decode("latin-1"), encoded=True)
+        sent: list[tuple[str, str]] = [
+            (name, value)
+            for name, value in headers
+            if name.lower() not in ("content-length", "transfer-encoding", "host")
+        ]
+        counted: _SentBody | None = None
+        data: bytes | AsyncIterator[bytes] | None = body
         if isinstance(body, bytes):
-            lines.append(f"Content-Length: {len(body)}\r\n")
+            sent.append(("Content-Length", str(len(body))))
         elif body is not None:
-            lines.append(
-                f"Content-Length: {length}\r\n"
-                if length is not None
-                else "Transfer-Encoding: chunked\r\n"
-            )
-        lines.append("\r\n")
-        head = b"%b %b%b HTTP/1.1\r\n%b" % (
-            method.encode("ascii"),
-            replica.path_prefix,
-            target,
-            "".join(lines).encode("latin-1"),
-        )
-        conn = replica.take_idle()
-        if conn is not None and isinstance(body, bytes | None):
-            try:
-                return await self._exchange(replica, conn, method, head, body)
-            except ConnectionBroken:
-                # A kept connection the board closed while idle: the request never got
-                # there, so it goes again on a new connection, whatever the method.
-                if conn.received_any:
-                    raise
-            conn = None
-        return await self._exchange(
-            replica, conn or await self._connect(replica), method, head, body, length
-        )
-
-    async def _exchange(
-        self,
-        replica: Replica,
-        conn: _Connection,
-        method: str,
-        head: bytes,
-        body: bytes | AsyncIterator[bytes] | None,
-        length: int | None = None,
-    ) -> UpstreamResponse:
-        transport = conn.transport
-        assert transport is not None
+            counted = _SentBody(body, length)
+            data = counted.chunks()
+            if length is not None:
+                sent.append(("Content-Length", str(length)))
         try:
-            if isinstance(body, bytes):
-                transport.write(head + body)
-            else:
-                transport.write(head)
-                if body is not None:
-                    await self._send_stream(conn, transport, body, chunked=length is None)
-            while not conn.headers_done:
-                if conn.error is not None:
-                    raise conn.error
-                await conn.wait(self._read_timeout)
-        except BaseException:
-            conn.close()
-            raise
-        return UpstreamResponse(replica, conn, self._read_timeout, bodiless=method == "HEAD")
+            response = await session.request(
+                method,
+                url,
+                headers=sent,
+                data=data,
+                allow_redirects=False,
+                # The board's answer is relayed as it is, whatever its framing says.
+                compress=None,
+                chunked=None,
+            )
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            raise ConnectFailed(f"cannot connect to {base_url}: {exc!r}") from exc
+        except TimeoutError as exc:
+            raise ReadTimeout("the replica sent nothing in time") from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise ConnectionBroken(f"{base_url}: {exc!r}") from exc
+        return UpstreamResponse(response, counted, bodiless=method == "HEAD")
 
-    async def _send_stream(
-        self,
-        conn: _Connection,
-        transport: asyncio.Transport,
-        body: AsyncIterator[bytes],
-        *,
-        chunked: bool,
-    ) -> None:
-        async for chunk in body:
-            if conn.closed:
-                raise conn.error or ConnectionBroken("the replica closed the connection")
-            transport.write(b"%x\r\n%b\r\n" % (len(chunk), chunk) if chunked else chunk)
-            await conn.drain()
-        if chunked:
-            transport.write(b"0\r\n\r\n")
-
-    def close(self) -> None:
-        """Close every idle connection."""
-        for replica in self._replicas.values():
-            replica.close()
+    async def close(self) -> None:
+        """Close every connection."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None

@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from gateway.upstream_client import ConnectFailed, ReadTimeout, UpstreamClient
+from gateway.upstream_client import ConnectFailed, ConnectionBroken, ReadTimeout, UpstreamClient
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok"
@@ -55,32 +55,67 @@ async def _close(server: asyncio.Server) -> None:
     await server.wait_closed()
 
 
-async def test_post_after_the_board_dropped_an_idle_connection_still_gets_through() -> None:
+async def test_post_into_a_connection_the_board_dropped_is_not_sent_twice() -> None:
     seen: list[bytes] = []
 
     async def hang_up_on_the_second_request(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
-        # Like a board whose keep-alive timer fired just as the next request came:
-        # the kept connection closes without an answer.
+        # Like a board whose keep-alive timer fired just as the next request came: the
+        # request arrived, so sending it again could run a callback twice.
         _head, body = await _read_request(reader)
         seen.append(body)
         writer.write(OK)
         await writer.drain()
-        await _read_request(reader)
+        _head, body = await _read_request(reader)
+        seen.append(body)
 
     server, url = await _serve(hang_up_on_the_second_request)
     client = UpstreamClient(connect_timeout=2, read_timeout=5)
     try:
-        for body in (b"first", b"second"):
-            response = await client.request(url, "POST", b"/cb", [], body)
-            assert response.status == 200
-            assert await response.read() == b"ok"
-            response.release()
+        response = await client.request(url, "POST", b"/cb", [], b"first")
+        assert await response.read() == b"ok"
+        response.release()
+        with pytest.raises(ConnectionBroken):
+            await client.request(url, "POST", b"/cb", [], b"second")
+        response = await client.request(url, "POST", b"/cb", [], b"third")
+        assert await response.read() == b"ok"
+        response.release()
     finally:
-        client.close()
+        await client.close()
         await _close(server)
-    assert seen == [b"first", b"second"]
+    assert seen == [b"first", b"second", b"third"]
+
+
+async def test_body_shorter_than_declared_closes_the_connection() -> None:
+    connections = 0
+
+    async def count(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        while True:
+            try:
+                await _read_request(reader)
+            except asyncio.IncompleteReadError:
+                break
+            writer.write(OK)
+            await writer.drain()
+
+    async def short() -> AsyncIterator[bytes]:
+        yield b"only-this"
+
+    server, url = await _serve(count)
+    client = UpstreamClient(connect_timeout=2, read_timeout=2)
+    try:
+        with pytest.raises(ConnectionBroken):
+            await client.request(url, "POST", b"/cb", [], short(), length=100)
+        response = await client.request(url, "GET", b"/next", [], None)
+        assert await response.read() == b"ok"
+        response.release()
+    finally:
+        await client.close()
+        await _close(server)
+    assert connections == 2
 
 
 async def test_kept_connection_is_reused_and_request_arrives_intact() -> None:
@@ -109,7 +144,7 @@ async def test_kept_connection_is_reused_and_request_arrives_intact() -> None:
             assert await response.read() == b"ok"
             response.release()
     finally:
-        client.close()
+        await client.close()
         await _close(server)
     assert connections == 1
     first = heads[0].split(b"\r\n")
@@ -143,7 +178,7 @@ async def test_streamed_body_is_sent_chunked_and_chunked_answer_streams_back() -
         assert await response.read() == b"abcdefg"
         response.release()
     finally:
-        client.close()
+        await client.close()
         await _close(server)
     assert received == [b"6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n"]
 
@@ -162,9 +197,12 @@ async def test_silent_board_times_out_and_closed_port_fails_to_connect() -> None
             await client.request(url, "GET", b"/", [], None)
     finally:
         release.set()
-        client.close()
+        await client.close()
         await asyncio.sleep(0.05)
         await _close(server)
     # The port is free again once the server is closed: nothing listens there.
-    with pytest.raises(ConnectFailed):
-        await client.request(url, "GET", b"/", [], None)
+    try:
+        with pytest.raises(ConnectFailed):
+            await client.request(url, "GET", b"/", [], None)
+    finally:
+        await client.close()
