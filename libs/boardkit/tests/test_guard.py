@@ -179,3 +179,17 @@ async def test_oversized_bodies_get_413_before_any_parsing() -> None:
     await guard(scope, receive, send)
     assert sent[0]["status"] == 413
     assert not reached
+
+
+async def test_unknown_component_suite_files_are_404_not_500(client: httpx.AsyncClient) -> None:
+    for path in (
+        "/_dash-component-suites/dash/nonexistent.js",
+        "/_dash-component-suites/dash/deps/nonexistent.v9_9_9m1.js",
+        "/_dash-component-suites/nosuchpackage/x.js",
+        "/_dash-component-suites/",
+    ):
+        answer = await client.get(path)
+        assert answer.status_code == 404, path
+        assert answer.json()["code"] == "not_found"
+    page = (await client.get("/_dash-layout")).status_code
+    assert page in (200, 403)  # the gate, not the suite guard, decides pages

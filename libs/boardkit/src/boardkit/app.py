@@ -27,7 +27,7 @@ from boardkit.context import (
     catalogue_service,
     maybe_context,
 )
-from boardkit.guard import CallbackGuard, CallbackShapes, on_callback_error
+from boardkit.guard import CallbackGuard, CallbackShapes, SuiteGuard, on_callback_error
 from boardkit.index import BoardDash
 from boardkit.live import live_page_parts, register_live_callbacks
 from boardkit.metrics import CONTENT_TYPE_LATEST
@@ -141,7 +141,9 @@ def create_board_app(
 
     server.router.lifespan_context = lifespan
     secret = settings.shared_secret.get_secret_value()
-    guarded = CallbackGuard(server, CallbackShapes(dash_app.callback_map))
+    guarded = CallbackGuard(
+        SuiteGuard(server, dash_app.registered_paths), CallbackShapes(dash_app.callback_map)
+    )
     gated = TenantGate(
         guarded,
         secret,

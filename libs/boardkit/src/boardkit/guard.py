@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from dash.fingerprint import check_fingerprint
+
 from boardkit.context import ASGIApp, Message, Receive, Scope, Send
 
 UPDATE_PATH = "/_dash-update-component"
+SUITES_PREFIX = "/_dash-component-suites/"
 MAX_BODY_BYTES = 10 * 1024 * 1024
 _WILDCARDS = frozenset({"MATCH", "ALL", "ALLSMALLER"})
 _log = logging.getLogger("boardkit.guard")
@@ -238,6 +241,29 @@ class CallbackGuard:
             await self.app(scope, _replay(body, receive), _watch(send, verdict))
         finally:
             _verdict.reset(token)
+
+
+class SuiteGuard:
+    """Pure ASGI middleware: 404 for component-suite files Dash does not serve.
+
+    Dash answers a request for an unregistered package or file with a 500; it is the
+    client asking for something that does not exist. ``registered`` is the app's live
+    ``registered_paths`` (package to the files it may serve, without fingerprints).
+    """
+
+    def __init__(self, app: ASGIApp, registered: Mapping[str, Collection[str]]) -> None:
+        self.app = app
+        self._registered = registered
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith(SUITES_PREFIX):
+            package, _, fingerprinted = path[len(SUITES_PREFIX) :].partition("/")
+            in_package, _ = check_fingerprint(fingerprinted)  # type: ignore[no-untyped-call]
+            if in_package not in self._registered.get(package, ()):
+                await _answer(send, 404, "Not Found", "not_found")
+                return
+        await self.app(scope, receive, send)
 
 
 def _reason(exc: BaseException) -> str:
