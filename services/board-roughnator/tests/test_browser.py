@@ -75,3 +75,16 @@ def luminance(css_colour: str) -> float:
     """0 (black) … 1 (white) for an ``rgb(…)``/``rgba(…)`` colour."""
     values = [float(v) for v in css_colour[css_colour.index("(") + 1 : -1].split(",")[:3]]
     return sum(values) / (3 * 255)
+
+
+def test_rgh104_the_legend_names_machines_and_measurements(stack, page):
+    tab, problems = page
+    tab.goto(stack.page_url("acme"))
+    tab.wait_for_selector(".js-plotly-plot .legendtext", timeout=20_000)
+    entries = tab.eval_on_selector_all(
+        ".js-plotly-plot .legendtext", "els => els.map(e => e.textContent)"
+    )
+    assert entries[0].startswith("Machine ")
+    assert entries[0].endswith(" · acceleration")
+    assert entries[1] == entries[0].replace("acceleration", "roughness")
+    assert problems == []
