@@ -7,7 +7,14 @@ from collections.abc import Iterator
 import pytest
 from dazzler_stack import LocalStack
 
-BOARD_SERVICES = ["board-roughnator", "board-sleuth", "board-fams", "board-insight", "board-demo"]
+BOARD_SERVICES = [
+    "board-roughnator",
+    "board-sleuth",
+    "board-fams",
+    "board-insight",
+    "board-demo",
+    "board-monitor",
+]
 
 
 def _psql(sql: str) -> None:

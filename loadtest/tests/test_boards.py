@@ -19,8 +19,9 @@ pytestmark = pytest.mark.integration
 
 
 def _mount(board: str) -> str:
-    # registry seed-demo mounts demo at the tenant's home and every other board at its slug
-    return "" if board == "demo" else f"{board}/"
+    # registry seed-demo mounts demo at the tenant's home, the monitor board at its seeded
+    # "machines" monitor and every other board at its slug
+    return {"demo": "", "monitor": "machines/"}.get(board, f"{board}/")
 
 
 @pytest.mark.parametrize("board", sorted(BOARD_CATALOGUE))

@@ -55,3 +55,12 @@ def test_values_stay_near_their_normal_value():
     values = [e["temperature"]["value"] for e in _history() if e["type"] == "MachineTelemetry"]
 
     assert 58 < sum(values) / len(values) < 70
+
+
+def test_latest_is_the_last_tick_for_orion_current_state():
+    telemetry = Telemetry(random.Random(5))
+    telemetry.tick()
+
+    second = telemetry.tick()
+
+    assert telemetry.latest == second

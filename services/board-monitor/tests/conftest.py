@@ -34,6 +34,7 @@ MACHINES = {
     ],
     "chart": "line",
     "default_last_n": 50,
+    "current_values": True,
 }
 
 

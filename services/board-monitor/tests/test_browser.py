@@ -41,6 +41,12 @@ def test_mon101_monitor_appears_live_then_its_spec_change_shows_on_reload(
     shapes = plot(tab, "return p.layout.shapes.map(s => [s.y0, s.line.color]);")
     assert shapes == [[75, "#d62728"]]
     assert "°C" in tab.inner_text(".js-plotly-plot")
+    # Current values from Orion, one card for the selected machine.
+    tab.wait_for_selector(".mon-card", timeout=15_000)
+    card = tab.inner_text(".mon-card")
+    assert "machine1" in card
+    assert "°C" in card
+    assert "kW" in card
 
     changed = machines
     changed["title"] = "Machines, hall 2"

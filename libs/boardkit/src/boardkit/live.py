@@ -65,6 +65,7 @@ def live_page_parts(
     body = html_div(
         [
             status_line(slug),
+            *([view.header(context)] if view.header is not None else []),
             dcc.Graph(
                 id=ids.graph(slug),
                 figure=empty_figure("Loading…", loading),

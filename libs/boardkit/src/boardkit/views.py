@@ -15,8 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
+from dash.development.base_component import Component
 from ngsi import AsyncQuantumLeapClient, FiwareContext
-from tenant_context import Theme
+from tenant_context import TenantContext, Theme
 
 from boardkit.frames import Frame
 from boardkit.windows import Window
@@ -54,6 +55,7 @@ Fetch = Callable[[AsyncQuantumLeapClient, FiwareContext, "str | None", Window], 
 TraceBuilder = Callable[[Frame, ViewContext], list[Trace]]
 FigureBuilder = Callable[[list[Trace], ViewContext], go.Figure]
 RedrawCheck = Callable[[Frame, Frame], bool]
+HeaderBuilder = Callable[[TenantContext], Component]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,9 @@ class LiveView:
     y_label: str = "value"
     entity_label: str = "Machines"
     """What the picked entities are to the board's users (the picker's label)."""
+    header: HeaderBuilder | None = None
+    """Components above the figure, built per request (no I/O); the board fills them with
+    callbacks it registers itself (e.g. the entity monitor's current-value cards)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,4 +10,6 @@ from board_monitor.layout import monitor_board
 
 def create_app(settings: BoardSettings | None = None) -> BoardApp:
     """The ASGI app serving every tenant's entity monitors."""
-    return create_board_app(settings or get_settings(), [monitor_board()], name=__name__)
+    settings = settings or get_settings()
+    board = monitor_board(settings.refresh_seconds)
+    return create_board_app(settings, [board], name=__name__)

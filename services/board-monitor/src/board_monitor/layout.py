@@ -8,6 +8,7 @@ from boardkit import Board, LiveView
 from dash import html
 from tenant_context import MONITOR_BOARD, MonitorSpec, TenantContext
 
+from board_monitor.cards import header_for, register_cards
 from board_monitor.data import fetch_window
 from board_monitor.figures import build_figure, build_traces
 from board_monitor.spec import UnreadableSpec, spec_from_settings
@@ -28,7 +29,7 @@ def explanation(spec: MonitorSpec) -> str:
     return f"{spec.description}\n\n{how}" if spec.description else how
 
 
-def live_view(spec: MonitorSpec) -> LiveView:
+def live_view(spec: MonitorSpec, refresh_seconds: float) -> LiveView:
     """The kit's live view of the spec's entity type and attributes."""
     attrs = tuple(attribute.name for attribute in spec.attributes)
     return LiveView(
@@ -41,22 +42,24 @@ def live_view(spec: MonitorSpec) -> LiveView:
         multi=True,
         default_window=spec.default_window,
         default_last_n=spec.default_last_n,
+        entity_label="Entities",
+        header=header_for(spec, refresh_seconds),
     )
 
 
-def board_for_spec(spec: MonitorSpec) -> Board:
+def board_for_spec(spec: MonitorSpec, refresh_seconds: float = 5.0) -> Board:
     """The board one spec describes (built once per distinct spec)."""
-    return _board_for_json(spec.stored_json())
+    return _board_for_json(spec.stored_json(), refresh_seconds)
 
 
 @lru_cache(maxsize=256)
-def _board_for_json(encoded: str) -> Board:
+def _board_for_json(encoded: str, refresh_seconds: float) -> Board:
     spec = MonitorSpec.model_validate_json(encoded)
     return Board(
         slug=MONITOR_BOARD,
         title=spec.title,
         explanation=explanation(spec),
-        live=live_view(spec),
+        live=live_view(spec, refresh_seconds),
     )
 
 
@@ -70,26 +73,36 @@ def _unreadable(reason: str) -> Board:
     )
 
 
-def resolve(context: TenantContext) -> Board:
+def resolve(context: TenantContext, refresh_seconds: float = 5.0) -> Board:
     """The board this request's spec describes, or a page saying why there is none."""
     try:
-        return board_for_spec(spec_from_settings(context.settings))
+        return board_for_spec(spec_from_settings(context.settings), refresh_seconds)
     except UnreadableSpec as exc:
         return _unreadable(str(exc))
 
 
+# With cards, so the validation layout has every component the callbacks name.
 PLACEHOLDER = MonitorSpec.model_validate(
-    {"title": "Entity monitor", "entity_type": "Entity", "attributes": [{"name": "value"}]}
+    {
+        "title": "Entity monitor",
+        "entity_type": "Entity",
+        "attributes": [{"name": "value"}],
+        "current_values": True,
+    }
 )
 
 
-def monitor_board() -> Board:
-    """The declaration the app is built from; each request renders its own spec."""
-    placeholder = board_for_spec(PLACEHOLDER)
+def monitor_board(refresh_seconds: float = 5.0) -> Board:
+    """The declaration the app is built from; each request renders its own spec.
+
+    ``refresh_seconds`` is the service's poll interval, which the cards follow too.
+    """
+    placeholder = board_for_spec(PLACEHOLDER, refresh_seconds)
     return Board(
         slug=MONITOR_BOARD,
         title=placeholder.title,
         explanation=placeholder.explanation,
         live=placeholder.live,
-        for_context=resolve,
+        register=register_cards,
+        for_context=partial(resolve, refresh_seconds=refresh_seconds),
     )

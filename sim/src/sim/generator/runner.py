@@ -108,9 +108,10 @@ class Generator:
             await self.ensure_subscription(feed.tenant)
             await self.orion.update(ctx, [*series, *current], action_type="append")
             return
-        # Insights live in Orion only: the insight board reads current state.
+        # Insights live in Orion only: the insight board reads current state. Telemetry's
+        # current state is in Orion too, as devices' is in production (monitor cards).
         await self.ql.notify(ctx, series)
-        await self.orion.update(ctx, current, action_type="append")
+        await self.orion.update(ctx, [*current, *feed.telemetry.latest], action_type="append")
 
     async def tick(self) -> None:
         """Send one tick of data for every tenant (learning the tenants first when due)."""

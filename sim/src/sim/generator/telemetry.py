@@ -59,12 +59,16 @@ class Telemetry:
         self.machines = [[r.normal for r in MACHINE_READINGS] for _ in range(MACHINES)]
         self.coolant = [[r.normal for r in COOLANT_READINGS] for _ in range(COOLANT_CIRCUITS)]
 
+    latest: list[dict[str, Any]] = field(init=False, default_factory=list)
+
     def tick(self) -> list[dict[str, Any]]:
-        """One reading of every machine and circuit, as NGSI v2 entities."""
-        return [
+        """One reading of every machine and circuit, as NGSI v2 entities (kept as
+        ``latest``: the current state Orion holds)."""
+        self.latest = [
             *self._entities("MachineTelemetry", "machine", MACHINE_READINGS, self.machines),
             *self._entities("CoolantSystem", "circuit", COOLANT_READINGS, self.coolant),
         ]
+        return self.latest
 
     def _entities(
         self,
