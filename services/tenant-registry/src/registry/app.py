@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from registry import http_errors
+from registry import docs_pages, http_errors
 from registry.audit.api import router as audit_router
 from registry.boards.api import router as boards_router
 from registry.changes.api import router as changes_router
@@ -80,7 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    docs_pages.install(app)
     app.state.runtime = runtime
     http_errors.install(app)
 
