@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TypeAlias
 
 import plotly.graph_objects as go
-from boardkit.theme import THRESHOLD_COLOR, series_color
+from boardkit import THRESHOLD_COLOR, series_color
 
 from board_fams.workers import FatigueSnapshot, line_sort_key
 
