@@ -7,12 +7,18 @@ import time
 from pathlib import Path
 
 import pytest
-from dazzler_bench.processes import baseline_app, nginx_in_front
+from dazzler_bench.processes import NGINX, baseline_app, nginx_in_front
 from dazzler_loadtest.plain_transport import PlainTransport
 from dazzler_loadtest.session import BoardSession
 from dazzler_stack import LocalStack
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        not Path(NGINX).exists(),
+        reason=f"nginx not found at {NGINX}: install it with `apt-get install nginx`",
+    ),
+]
 
 
 def test_every_poll_sends_a_whole_figure(fiware: LocalStack, tmp_path: Path) -> None:
