@@ -11,7 +11,14 @@ import pytest
 import yaml
 
 Obj = dict[str, Any]
-BOARDS = ["board-roughnator", "board-sleuth", "board-fams", "board-insight", "board-demo", "board-monitor"]
+BOARDS = [
+    "board-roughnator",
+    "board-sleuth",
+    "board-fams",
+    "board-insight",
+    "board-demo",
+    "board-monitor",
+]
 DEPLOYMENT_SERVICE = {
     "gateway": "gateway",
     "tenant-registry": "registry",
