@@ -41,7 +41,7 @@ OUTPUTS = [(_id("bk-slot", slot), prop) for slot, prop in SLOTS] + [
 ]
 
 
-def _poll_payload() -> dict:
+def _poll_payload(revision: str | None = None) -> dict:
     keys = [json.dumps(i, sort_keys=True, separators=(",", ":")) for i, _ in OUTPUTS]
     return {
         "output": ".."
@@ -49,14 +49,14 @@ def _poll_payload() -> dict:
         + "..",
         "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
         "inputs": [{"id": _id("bk-panel-poll"), "property": "n_intervals", "value": 1}],
-        "state": [{"id": _id("bk-revision"), "property": "data", "value": None}],
+        "state": [{"id": _id("bk-revision"), "property": "data", "value": revision}],
         "changedPropIds": [],
     }
 
 
-def _poll(stack) -> dict:
+def _poll(stack, revision: str | None = None) -> dict:
     answer = httpx.post(
-        stack.page_url() + "_dash-update-component", json=_poll_payload(), timeout=15
+        stack.page_url() + "_dash-update-component", json=_poll_payload(revision), timeout=15
     )
     assert answer.status_code == 200, answer.text
     return answer.json()["response"]
@@ -114,3 +114,22 @@ def test_poll_shows_the_generators_last_intervention(stack):
         assert time.monotonic() < deadline, panel
         time.sleep(1)
     assert "(Europe/Rome)" in panel
+
+
+def test_later_polls_send_only_what_changed(stack):
+    first = _wait_for_six_workers(stack)
+    revision = first[_key("bk-revision")]["data"]
+    deadline = time.monotonic() + 20
+    while True:
+        time.sleep(1.1)  # the tenant's interval: 1 s
+        later = _poll(stack, revision)
+        if _key("bk-revision") in later:
+            break
+        assert time.monotonic() < deadline, "no new rendering"
+    history = later.get(_key("bk-slot", "history"), {}).get("figure")
+    # New readings arrive as a patch of the changed trace values, not a whole figure.
+    assert history is not None
+    assert "__dash_patch_update" in history
+    changed = {tuple(op["location"][:1]) for op in history["operations"]}
+    assert changed <= {("data",), ("layout",)}
+    assert "template" not in json.dumps(history)
