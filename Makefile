@@ -9,7 +9,7 @@ SRC_DIRS := libs/ngsi/src libs/tenant-context/src libs/settings-cli/src libs/boa
 	loadtest/src bench/src
 
 .PHONY: install run test test-fast lint fmt typecheck bench bench-gateway bench-registry \
-	bench-boards soak reliability-long clean
+	bench-boards bench-pages soak reliability-long clean
 
 $(UV):
 	$(PYTHON) -m pip install --user --quiet uv
@@ -51,6 +51,10 @@ bench-registry: install
 
 bench-boards: install
 	$(UV) run --frozen python libs/boardkit/bench/board_bench.py
+
+# Bytes on the wire per board page in Chromium: first visit, repeat visit, board switch.
+bench-pages: install
+	$(UV) run --frozen python libs/boardkit/bench/page_weight.py
 
 # Long runs of what `make test` checks briefly.
 soak: install

@@ -25,6 +25,7 @@ from dazzler_stack import LocalStack
 
 from dazzler_bench.capacity import Search, find_capacity
 from dazzler_bench.openmodel import OpenResult, record_polls, run_open
+from dazzler_bench.page_weight import BOARDS, measure_boards
 from dazzler_bench.processes import baseline_app, nginx_in_front
 from dazzler_bench.ql_load import Window
 from dazzler_bench.report import Report
@@ -84,6 +85,15 @@ def viewer_args(*, hidden: float = HIDDEN_SHARE, interactions: float = 0.0) -> l
         "--hidden-share", f"{hidden:g}", "--hidden-period", f"{HIDDEN_PERIOD:g}",
         "--interaction-every", f"{interactions:g}",
     ]  # fmt: skip
+
+
+def page_weight(bench: Bench) -> None:
+    """6. Bytes on the wire per board page: first visit, repeat visit, board switch."""
+    weights = measure_boards(bench.stack.url("gateway"), list(BOARDS))
+    bench.report.page_weight(weights)
+    for weight in weights:
+        for name, value in weight.figures().items():
+            bench.figures[f"{weight.board}_{name}"] = value
 
 
 def proxies(bench: Bench) -> None:
@@ -276,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The capacity search and the baseline search share what is left after the
         # shorter measurements; each stops starting runs when its share is spent.
         bench = Bench(stack, tenants, plan, began + args.budget * 0.6, report)
+        _say("page weight")
+        page_weight(bench)
         _say("proxies")
         proxies(bench)
         _say("ql queries")

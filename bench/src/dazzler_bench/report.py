@@ -12,6 +12,7 @@ from typing import Any
 from dazzler_bench import plots
 from dazzler_bench.capacity import Search
 from dazzler_bench.openmodel import OpenResult
+from dazzler_bench.page_weight import BoardWeight
 from dazzler_bench.runs import RunResult
 
 CAVEAT = """\
@@ -175,6 +176,22 @@ class Report:
             "every tenant's roughnator poll.\n\n"
             "| polls/s | sent | p50 ms | p95 ms | failures |\n|---|---|---|---|---|\n"
             f"{rows}\n"
+        )
+
+    def page_weight(self, weights: Sequence[BoardWeight]) -> None:
+        rows = "\n".join(
+            f"| {w.board} | {w.first_visit.total / 1000:,.0f} | {w.repeat_visit.total / 1000:,.1f} "
+            f"| {w.board_switch.total / 1000:,.1f} |"
+            for w in weights
+        )
+        self.sections.append(
+            "## 6. Page weight (Chromium, through the gateway)\n\n"
+            "Bytes on the wire as Chromium's network events count them (headers included), "
+            "demo tenant: a first visit with an empty cache, a repeat visit in the same "
+            "browser, and opening the board after another board of the tenant. Targets: "
+            "first visit ≤ 1,000 kB, repeat visit and board switch ≤ 50 kB.\n\n"
+            "| board | first visit kB | repeat visit kB | board switch kB |\n"
+            f"|---|---|---|---|\n{rows}\n"
         )
 
     def write(self, figures: dict[str, Any], seconds: float) -> Path:

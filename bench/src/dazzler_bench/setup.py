@@ -10,7 +10,10 @@ from contextlib import contextmanager
 
 from dazzler_stack import LocalStack
 
-SERVICES = ["sim", "generator", "registry", "board-roughnator", "board-sleuth", "gateway"]
+# board-fams too: the page-weight section switches between three boards of a tenant.
+SERVICES = [
+    "sim", "generator", "registry", "board-roughnator", "board-sleuth", "board-fams", "gateway",
+]  # fmt: skip
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 

@@ -35,6 +35,7 @@ from boardkit.panel_page import panel_page_body, register_panel_callbacks
 from boardkit.runtime import Runtime
 from boardkit.shared_cache import RedisCache
 from boardkit.shell import page
+from boardkit.static_assets import PLOTLY_JS, SharedAssets, asset_build
 from boardkit.theme import BOOTSTRAP_CSS, KIT_CSS
 
 
@@ -90,6 +91,7 @@ def create_board_app(
     dash_app.board_titles = {b.slug: b.title for b in boards}
     dash_app.css.append_css(cast(Any, BOOTSTRAP_CSS))
     dash_app.css.append_css(cast(Any, KIT_CSS))
+    dash_app.scripts.append_script(cast(Any, PLOTLY_JS))  # type: ignore[no-untyped-call]
 
     def board_page(context: TenantContext, *, declared: bool = False) -> Component:
         board = by_slug.get(context.board)
@@ -128,6 +130,7 @@ def create_board_app(
         if board.register is not None:
             board.register(dash_app, runtime)
 
+    dash_app.asset_build = asset_build(dash_app)
     server: FastAPI = dash_app.server
     _add_probes(server, runtime)
 
@@ -151,7 +154,11 @@ def create_board_app(
         runtime.metrics,
         service=service or catalogue_service(by_slug),
     )
-    return BoardApp(Compression(gated), dash_app, runtime)
+    return BoardApp(
+        Compression(SharedAssets(gated, dash_app.asset_build, dash_app.registered_paths)),
+        dash_app,
+        runtime,
+    )
 
 
 def _add_probes(server: FastAPI, runtime: Runtime) -> None:

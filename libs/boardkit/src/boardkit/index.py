@@ -3,7 +3,9 @@
 Dash fixes ``requests_pathname_prefix`` when the app is built, but each tenant sees the
 board under its own public prefix (``/dazzler/<tenant>/-/<board>/``). Routes are served
 at ``/`` (the gateway strips the prefix) and the index page is rewritten per request: the
-renderer's config and every asset URL get the prefix of the verified context.
+renderer's config gets the prefix of the verified context, and the static assets (component
+suites and the favicon) the one path every board and tenant shares, so a browser fetches
+them once (:mod:`boardkit.static_assets`).
 """
 
 from __future__ import annotations
@@ -16,16 +18,20 @@ from typing import Any
 from dash import Dash
 
 from boardkit.context import maybe_context
+from boardkit.static_assets import shared_prefix
 
 _CONFIG_RE = re.compile(
     r'(<script id="_dash-config" type="application/json">)(.*?)(</script>)', re.DOTALL
 )
-_ROOTED_URL_RE = re.compile(r'((?:src|href)=")/(_dash-component-suites/|assets/|_favicon\.ico)')
+_ROOTED_URL_RE = re.compile(r'((?:src|href)=")/(assets/)')
+_STATIC_URL_RE = re.compile(r'((?:src|href)=")/(?:_dash-component-suites/|(_favicon\.ico))')
 
 
-def with_prefix(page: str, prefix: str, theme: str, title: str) -> str:
-    """``page`` (rendered for prefix ``/``) rewritten for ``prefix``, ``theme`` and ``title``."""
+def with_prefix(page: str, prefix: str, theme: str, title: str, static_prefix: str) -> str:
+    """``page`` (rendered for prefix ``/``) rewritten for ``prefix``, ``theme`` and ``title``,
+    its static assets served from ``static_prefix``."""
     safe_prefix = html.escape(prefix, quote=True)
+    safe_static = html.escape(static_prefix, quote=True)
 
     def config(match: re.Match[str]) -> str:
         data: dict[str, Any] = json.loads(match.group(2))
@@ -41,6 +47,7 @@ def with_prefix(page: str, prefix: str, theme: str, title: str) -> str:
 
     page = _CONFIG_RE.sub(config, page, count=1)
     page = _ROOTED_URL_RE.sub(lambda m: f"{m.group(1)}{safe_prefix}{m.group(2)}", page)
+    page = _STATIC_URL_RE.sub(lambda m: f"{m.group(1)}{safe_static}{m.group(2) or ''}", page)
     page = page.replace("<html>", f'<html lang="en" data-bs-theme="{html.escape(theme)}">', 1)
     return re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", page, count=1)
 
@@ -60,6 +67,8 @@ class BoardDash(Dash):
     """A Dash app whose index page follows the tenant context of each request."""
 
     board_titles: dict[str, str]
+    # Set by the app factory once every asset is registered (boardkit.static_assets).
+    asset_build: str
 
     def _config(self) -> dict[str, Any]:
         config: dict[str, Any] = super()._config()  # type: ignore[no-untyped-call]
@@ -94,5 +103,9 @@ class BoardDash(Dash):
             return page
         title = self.board_titles.get(context.board, "Dazzler")
         return with_prefix(
-            page, context.public_prefix, context.theme, f"{title} · {context.display_name}"
+            page,
+            context.public_prefix,
+            context.theme,
+            f"{title} · {context.display_name}",
+            shared_prefix(self.asset_build),
         )

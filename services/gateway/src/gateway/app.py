@@ -28,6 +28,7 @@ from gateway.registry_client import Changes, RegistryClient
 from gateway.route_cache import RouteCache
 from gateway.router import Router
 from gateway.routes import RouteTable
+from gateway.static_assets import StaticAssetRoute
 from gateway.upstream_client import UpstreamClient
 from gateway.upstreams import Upstreams
 
@@ -108,6 +109,8 @@ class GatewayApp:
         if self._verifier is not None:
             app = OidcMiddleware(app, self._verifier)
         app = TargetMiddleware(app)
+        # Outside the tenant path parsing and OIDC: the shared assets name no tenant.
+        app = StaticAssetRoute(app, proxy, self.upstreams)
         app = BodyLimitMiddleware(app, settings.max_body_bytes)
         app = ErrorPageMiddleware(app)
         app = MetricsMiddleware(app, self.metrics)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from tenant_context import board_info
 
@@ -158,6 +158,31 @@ class Proxy:
         body = _Body(receive)
         response = await self._send(scope, receive, body, pool, info.title, target, headers, state)
         await self._relay(scope, receive, send, response, state, body)
+
+    async def forward_asset(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        pools: Sequence[ServicePool],
+        target: bytes,
+        headers: list[tuple[str, str]],
+        state: RequestState,
+    ) -> None:
+        """Send a static-asset request (no tenant, no context) to the first of ``pools``
+        with a replica that takes it; raise BoardUnavailable if none does."""
+        body = _Body(receive)
+        for pool in pools:
+            try:
+                response = await self._send(
+                    scope, receive, body, pool, pool.service, target, headers, state
+                )
+            except BoardUnavailable:
+                continue
+            state.service = pool.service
+            await self._relay(scope, receive, send, response, state, body)
+            return
+        raise BoardUnavailable("static assets")
 
     async def _send(
         self,
