@@ -229,6 +229,8 @@ def main() -> None:
                         {"board-demo": [f"http://127.0.0.1:{up_port}"]}
                     ),
                     "DAZZLER_GATEWAY_LOG_LEVEL": args.gateway_log_level,
+                    "DAZZLER_GATEWAY_ALLOW_ANONYMOUS": "true",
+                    "DAZZLER_GATEWAY_METRICS_PORT": "0",
                 },
                 tmp / f"gateway{workers}.log",
             )

@@ -71,7 +71,7 @@ def start_service(
     port: int,
     tmp: Path,
     health: str = "/healthz",
-    timeout: float = 30.0,
+    timeout: float = 90.0,
 ) -> Service:
     log = tmp / f"{name}-{port}.log"
     handle = log.open("wb")
@@ -353,6 +353,11 @@ def dash_stack(
     registry = start_registry()
     upstreams = json.dumps({"board-roughnator": [board.url], "board-demo": [board.url]})
     gateway = start_gateway(
-        registry.url, upstreams, allow_anonymous="true", metrics_port="0", cache_ttl="1"
+        registry.url,
+        upstreams,
+        allow_anonymous="true",
+        metrics_port="0",
+        cache_ttl="1",
+        registry_timeout="10",
     )
     return DashStack(registry, gateway, board, make_admin(registry))

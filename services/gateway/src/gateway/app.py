@@ -13,7 +13,9 @@ from gateway.asgi import ASGIApp, Receive, Scope, Send
 from gateway.change_poll import ChangePoller
 from gateway.config import Settings, get_settings
 from gateway.context_headers import ContextSigner
+from gateway.edge import EdgeMiddleware
 from gateway.invalidation import ChangeListener
+from gateway.live_streams import LiveStreams
 from gateway.metrics import Metrics
 from gateway.middleware.access_log import AccessLogMiddleware, AccessLogWriter
 from gateway.middleware.body_limit import BodyLimitMiddleware
@@ -51,6 +53,9 @@ class GatewayApp:
             max_entries=settings.cache_max_tenants,
             on_event=self.metrics.cache_event,
         )
+        # Open WebSockets and streams are re-checked whenever their tenant's routes change.
+        self.live = LiveStreams(self.cache.get)
+        self.cache.on_change(self.live.tenant_changed)
         self.poller = ChangePoller(
             self._fetch_changes, self.cache.invalidate, interval=settings.change_poll_interval
         )
@@ -98,6 +103,7 @@ class GatewayApp:
             self.upstreams,
             ContextSigner(settings.shared_secret.get_secret_value()),
             self.metrics,
+            self.live,
         )
         app: ASGIApp = Router(
             cache=self.cache,
@@ -116,7 +122,7 @@ class GatewayApp:
         app = MetricsMiddleware(app, self.metrics)
         if self.access_log is not None:
             app = AccessLogMiddleware(app, self.access_log)
-        return RequestIdMiddleware(app)
+        return EdgeMiddleware(RequestIdMiddleware(app))
 
     async def startup(self) -> None:
         """Open the upstream session, resolve replicas, start the background tasks."""

@@ -107,6 +107,36 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         10 * 1024 * 1024, ge=0, description="Largest request body accepted (413 beyond)."
     )
+    max_head_bytes: int = Field(
+        32 * 1024,
+        ge=1024,
+        description="Largest request head (request line and headers) accepted; past it "
+        "the client gets 431 and the connection is closed.",
+    )
+    header_timeout: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds a connection may take to send a complete request head, from "
+        "connecting or from the end of the previous answer; past it the connection is closed.",
+    )
+    keep_alive_timeout: int = Field(
+        5,
+        ge=1,
+        description="Seconds an idle keep-alive client connection stays open (uvicorn's "
+        "timeout_keep_alive).",
+    )
+    max_connections: int = Field(
+        1024,
+        ge=1,
+        description="Client connections one worker keeps open at once; past it a new "
+        "connection gets 503 with Retry-After and is closed.",
+    )
+    max_connections_per_client: int = Field(
+        128,
+        ge=1,
+        description="Client connections one worker keeps open per client address; past it "
+        "that address's new connections get 503 with Retry-After.",
+    )
     oidc_enabled: bool = Field(
         False, description="Require a bearer JWT whose tenant claim matches the path tenant."
     )

@@ -20,6 +20,7 @@ from gateway.errors import (
     UpstreamTimeout,
 )
 from gateway.forward_headers import client_response_headers, upstream_request_headers
+from gateway.live_streams import LiveStreams
 from gateway.metrics import Metrics
 from gateway.routes import Match, RouteTable
 from gateway.upstream_client import (
@@ -30,6 +31,7 @@ from gateway.upstream_client import (
     UpstreamResponse,
 )
 from gateway.upstreams import ServicePool, Upstreams
+from gateway.websocket_relay import board_headers, refuse, relay, same_origin
 
 # Only these may be sent twice: the first attempt may have reached the board.
 # Dash's POST /_dash-update-component is not among them.
@@ -113,7 +115,9 @@ class Proxy:
         upstreams: Upstreams,
         signer: ContextSigner,
         metrics: Metrics,
+        live: LiveStreams,
     ) -> None:
+        self._live = live
         self._client = client
         self._upstreams = upstreams
         self._signer = signer
@@ -130,6 +134,20 @@ class Proxy:
         state: RequestState,
     ) -> None:
         """Forward the request to ``match``'s board; raise a GatewayError on failure."""
+        pool, title, target, headers = self._prepare(scope, table, match, home_prefix, state)
+        body = _Body(receive)
+        response = await self._send(scope, receive, body, pool, title, target, headers, state)
+        await self._relay(scope, receive, send, response, state, body)
+
+    def _prepare(
+        self,
+        scope: Scope,
+        table: RouteTable,
+        match: Match,
+        home_prefix: str,
+        state: RequestState,
+    ) -> tuple[ServicePool, str, bytes, list[tuple[str, str]]]:
+        """Return the board's pool, title, target and the headers it gets (signed context)."""
         info = board_info(match.grant.board)
         if info is None:
             raise NotFound(f"board {match.grant.board!r} is not in the catalogue")
@@ -149,15 +167,60 @@ class Proxy:
                 match.grant,
                 match.prefix,
                 home_prefix,
-                method=scope["method"],
+                # A WebSocket handshake is a GET.
+                method=scope.get("method", "GET"),
                 service=info.service,
             ),
         )
         query: bytes = scope.get("query_string", b"")
         target = match.upstream_path + (b"?" + query if query else b"")
-        body = _Body(receive)
-        response = await self._send(scope, receive, body, pool, info.title, target, headers, state)
-        await self._relay(scope, receive, send, response, state, body)
+        return pool, info.title, target, headers
+
+    async def forward_websocket(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        table: RouteTable,
+        match: Match,
+        home_prefix: str,
+        state: RequestState,
+    ) -> None:
+        """Relay a WebSocket to ``match``'s board until either side closes or access ends."""
+        pool, _title, target, headers = self._prepare(scope, table, match, home_prefix, state)
+        message = await receive()
+        if message["type"] != "websocket.connect":
+            return
+        if not same_origin(scope):
+            await refuse(send)
+            return
+        board = None
+        for replica in pool.candidates():
+            state.upstream = replica.base_url
+            try:
+                board = await self._client.websocket(
+                    replica.base_url,
+                    target,
+                    board_headers(headers, replica.base_url),
+                    list(scope.get("subprotocols", [])),
+                )
+            except ConnectFailed as exc:
+                pool.mark_down(replica)
+                _log.warning("replica %s refused a WebSocket: %s", replica.base_url, exc)
+                continue
+            except ConnectionBroken as exc:
+                _log.info("board refused a WebSocket: %s", exc)
+                break
+            break
+        if board is None:
+            await refuse(send)
+            return
+        revoked = asyncio.Event()
+        try:
+            with self._live.track(state.tenant, state.board, revoked.set):
+                await relay(receive, send, board, revoked)
+        finally:
+            await board.close()
 
     async def forward_asset(
         self,
@@ -278,8 +341,14 @@ class Proxy:
             if body.finished:
                 # Only once the body is all read is the client's channel free to watch.
                 watcher = asyncio.ensure_future(_close_on_disconnect(receive, response))
-            async for chunk in response.chunks():
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            # A stream that stays open (server-sent events) ends when access does.
+            with (
+                self._live.track(state.tenant, state.board, response.close)
+                if state.board
+                else contextlib.nullcontext()
+            ):
+                async for chunk in response.chunks():
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
         except ReadTimeout as exc:
             if not started:

@@ -14,7 +14,7 @@ from gateway.paths import BoardPath, Redirect
 from gateway.proxy import Proxy
 from gateway.registry_client import RegistryClient
 from gateway.route_cache import RouteCache
-from gateway.routes import Landing, select
+from gateway.routes import Landing, Match, select
 
 _JSON = b"application/json"
 
@@ -47,6 +47,8 @@ class Router:
         if isinstance(target, BoardPath):
             await self._board(scope, receive, send, target)
             return
+        if scope["type"] == "websocket":
+            raise NotFound("WebSockets only reach boards")
         path = scope["path"]
         if path == "/healthz":
             await send_response(send, 200, b'{"status":"ok"}', _JSON)
@@ -74,7 +76,14 @@ class Router:
             raise NotFound("board")
         state = request_state(scope)
         state.tenant = table.tenant.slug
-        if isinstance(selected, Redirect):
+        if scope["type"] == "websocket":
+            if not isinstance(selected, Match):
+                raise NotFound("no WebSocket here")
+            state.board = selected.grant.board
+            await self.proxy.forward_websocket(
+                scope, receive, send, table, selected, target.home_prefix, state
+            )
+        elif isinstance(selected, Redirect):
             await send_redirect(scope, send, selected.location)
         elif isinstance(selected, Landing):
             if scope["method"] not in ("GET", "HEAD"):

@@ -11,9 +11,9 @@ from uvicorn.config import LOGGING_CONFIG
 
 from gateway.app import GatewayApp, create_app
 from gateway.config import Settings, get_settings
+from gateway.edge import EdgeLimits, configure
 from gateway.metrics import shared_metrics_dir
 from gateway.metrics_server import start_metrics_server, workers_registry
-from gateway.write_coalescing import CoalescingHttpProtocol
 
 # Young-generation collections stay frequent enough to free request garbage promptly;
 # the older generations, which walk every surviving object, run rarely.
@@ -45,9 +45,20 @@ def tune_gc() -> None:
     gc.set_threshold(*_GC_THRESHOLDS)
 
 
+def edge_limits(settings: Settings) -> EdgeLimits:
+    """Return the connection limits the settings ask for."""
+    return EdgeLimits(
+        max_head_bytes=settings.max_head_bytes,
+        header_timeout=settings.header_timeout,
+        max_connections=settings.max_connections,
+        max_connections_per_client=settings.max_connections_per_client,
+    )
+
+
 def served_app(settings: Settings | None = None) -> GatewayApp:
     """Build the app for one serving process (the factory each worker imports)."""
     app = create_app(settings)
+    configure(edge_limits(app.settings))
     tune_gc()
     return app
 
@@ -65,7 +76,12 @@ def serve(settings: Settings | None = None) -> None:
         "date_header": False,
         "lifespan": "on",
         "loop": "uvloop",
-        "http": CoalescingHttpProtocol,
+        # uvicorn's httptools protocol inside the edge limits (gateway/edge.py).
+        "http": "gateway.edge:EdgeProtocol",
+        "timeout_keep_alive": settings.keep_alive_timeout,
+        # The gateway is the public door: the client address is the peer's, never a
+        # header's (it adds X-Forwarded-For for the boards itself).
+        "proxy_headers": False,
     }
     if settings.workers > 1:
         # Each worker is a fresh interpreter that reads the same environment, including

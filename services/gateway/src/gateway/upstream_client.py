@@ -208,6 +208,37 @@ class UpstreamClient:
             raise ConnectionBroken(f"{base_url}: {exc!r}") from exc
         return UpstreamResponse(response, counted, bodiless=method == "HEAD")
 
+    async def websocket(
+        self,
+        base_url: str,
+        target: bytes,
+        headers: list[tuple[str, str]],
+        protocols: list[str],
+    ) -> aiohttp.ClientWebSocketResponse:
+        """Open a WebSocket to the replica; raise ConnectFailed or ConnectionBroken.
+
+        ConnectionBroken carries the board's refusal status when it answered the
+        handshake with one.
+        """
+        session = self._open()
+        url = URL("ws" + base_url.rstrip("/")[4:] + target.decode("latin-1"), encoded=True)
+        try:
+            return await session.ws_connect(
+                url,
+                headers=headers,
+                protocols=protocols,
+                autoping=True,
+                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5.0),
+                max_msg_size=0,
+                compress=0,
+            )
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            raise ConnectFailed(f"cannot connect to {base_url}: {exc!r}") from exc
+        except aiohttp.WSServerHandshakeError as exc:
+            raise ConnectionBroken(f"{base_url} refused the WebSocket: {exc.status}") from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise ConnectionBroken(f"{base_url}: {exc!r}") from exc
+
     async def close(self) -> None:
         """Close every connection."""
         if self._session is not None:

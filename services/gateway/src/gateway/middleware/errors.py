@@ -8,6 +8,7 @@ from gateway.asgi import ASGIApp, Message, Receive, Scope, Send, header, send_re
 from gateway.error_pages import render_error
 from gateway.errors import GatewayError
 from gateway.negotiation import prefers_json
+from gateway.websocket_relay import refuse
 
 _log = logging.getLogger("gateway.errors")
 
@@ -19,6 +20,15 @@ class ErrorPageMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            try:
+                await self.app(scope, receive, send)
+            except GatewayError as exc:
+                # Before the handshake is accepted a close is answered with 403; after
+                # it, the client sees a policy close instead of a server error.
+                _log.info("WebSocket refused: %r", exc)
+                await refuse(send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

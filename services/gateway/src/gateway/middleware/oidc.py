@@ -15,7 +15,7 @@ class OidcMiddleware:
         self.verifier = verifier
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] in ("http", "websocket"):
             target = request_state(scope).target
             if isinstance(target, BoardPath):
                 self.verifier.check(header(scope, b"authorization"), target.tenant)

@@ -21,7 +21,7 @@ class TargetMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
@@ -31,6 +31,8 @@ class TargetMiddleware:
             except InvalidPath as exc:
                 raise NotFound(str(exc)) from exc
             if isinstance(parsed, Redirect):
+                if scope["type"] == "websocket":
+                    raise NotFound("a WebSocket is not redirected")
                 await send_redirect(scope, send, parsed.location)
                 return
             request_state(scope).target = parsed
