@@ -90,7 +90,11 @@ def tenant_stack(private_redis: processes.PrivateRedis) -> Iterator[TenantStack]
         database_url=url,
         redis_url=private_redis.url,
         layout=layout,
-        env={"board-roughnator": board_env(layout)},
+        env={
+            "board-roughnator": board_env(layout),
+            # test_bad_input.GATEWAY_HEADER_TIMEOUT: slow-header clients are cut off.
+            "gateway": {"DAZZLER_GATEWAY_HEADER_TIMEOUT": "4"},
+        },
     )
     issuer = Issuer.new("dazzler-test-key")
     try:
