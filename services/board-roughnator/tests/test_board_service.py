@@ -22,7 +22,9 @@ def test_rgh001_page_loads_for_two_tenants_from_one_process(stack):
         entry = stack.tenants[tenant]
         page = httpx.get(stack.page_url(tenant))
         assert page.status_code == 200
-        assert f"/dazzler/{entry.slug}/-/roughnator/_dash-component-suites/" in page.text
+        # Static files come from the path every board and tenant shares.
+        assert 'src="/dazzler/-/static/' in page.text
+        assert "_dash-component-suites" not in page.text
         assert f'data-bs-theme="{entry.theme}"' in page.text
         layout = httpx.get(stack.page_url(tenant) + "_dash-layout").text
         assert entry.display_name in layout
@@ -52,7 +54,7 @@ def test_rgh003_probes_metrics_and_assets(stack):
     assert httpx.get(board + "/healthz").json() == {"status": "ok"}
     assert httpx.get(board + "/readyz").status_code == 200
     page = httpx.get(stack.page_url("acme")).text
-    script = re.search(r'src="(/dazzler/[^"]+/_dash-component-suites/[^"]+)"', page)
+    script = re.search(r'src="(/dazzler/-/static/[^"]+)"', page)
     assert script is not None
     answer = httpx.get(stack.gateway + script.group(1), headers={"Accept-Encoding": "br, gzip"})
     assert answer.status_code == 200
@@ -107,12 +109,17 @@ def test_rgh006_fifty_viewers_cost_one_query_per_interval(stack):
     # Past the 1 s interval the shared entry has expired: the next polls must refill it.
     time.sleep(1.3)
     stack.reset_ql_stats()
+    started = time.time()
     answers = asyncio.run(viewers())
+    ended = time.time()
     assert {a.status_code for a in answers} == {200}
     new_points = [a.json()["response"] for a in answers]
     assert all('"bk-graph"' in "".join(r) for r in new_points)
     queries = {k: v for k, v in stack.ql_stats()["requests"].items() if "/v2/entities/" in k}
-    assert sum(queries.values()) == 1
+    # Shared results end with each wall-clock interval (1 s here): one query per interval
+    # the fifty requests spanned, however many viewers asked within it.
+    intervals = int(ended) - int(started) + 1
+    assert 1 <= sum(queries.values()) <= intervals
 
 
 def test_rgh007_custom_range_is_read_in_the_tenant_timezone(stack):
