@@ -120,3 +120,36 @@ def test_every_command_has_help(run_cli: Any, command: list[str]) -> None:
     expected = {"serve": "--dialect", "generate": "--mode", "all": "--store"}
     if command:
         assert expected[command[0]] in result.stdout
+
+
+def test_op_query_without_attrs_is_refused_like_ql(sim_server: Any, tenant: str) -> None:
+    _notify(sim_server.ql_url, tenant, [_reading(1.0, "2026-01-01T10:00:00Z")])
+
+    response = httpx.post(
+        f"{sim_server.ql_url}/v2/op/query",
+        json={"entities": [{"id": "M1", "type": "Machine"}]},
+        headers={"Fiware-Service": tenant},
+    )
+
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "'attrs' is a required property"
+
+
+def test_client_last_values_without_attrs_gets_every_attribute(
+    sim_server: Any, tenant: str
+) -> None:
+    from ngsi import FiwareContext, QuantumLeapClient
+
+    _notify(sim_server.ql_url, tenant, [_reading(1.0, "2026-01-01T10:00:00Z")])
+    _notify(sim_server.ql_url, tenant, [_reading(2.0, "2026-01-01T11:00:00Z")])
+    ctx = FiwareContext(service=tenant, service_path="/")
+
+    with httpx.Client(base_url=sim_server.ql_url) as http:
+        client = QuantumLeapClient(http)
+        every = client.last_values(ctx, [("M1", "Machine")])
+        nothing = client.last_values(ctx, [("M9", "Nobody")])
+
+    assert every[0]["speed"] == {"type": "Number", "value": 2.0}
+    assert set(every[0]) >= {"id", "type", "speed", "measuredAt"}
+    assert nothing == []

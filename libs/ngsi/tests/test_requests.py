@@ -163,6 +163,36 @@ def test_last_values_body(make_ql, recorder) -> None:
     }
 
 
+def test_last_values_without_attrs_names_every_attribute_of_the_types(make_ql, recorder) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v2/types/Room":
+            entity = {"id": "Room1", "index": ["2026-01-01T00:00:00Z"],
+                      "attributes": [{"attrName": "pressure", "values": [1]},
+                                     {"attrName": "temperature", "values": [2]}]}  # fmt: skip
+            return httpx.Response(200, json={"type": "Room", "entities": [entity]})
+        if request.url.path == "/v2/types/Device":
+            return httpx.Response(404, json={"error": "Not Found", "description": "No records"})
+        return httpx.Response(200, json=[])
+
+    backend = recorder(answer)
+    make_ql(backend)("last_values", CTX, [("Room1", "Room"), ("Dev", "Device"), ("R2", "Room")])
+
+    paths = [(r.method, r.url.path, r.url.params.get("lastN")) for r in backend.requests]
+    assert paths == [
+        ("GET", "/v2/types/Room", "1"),
+        ("GET", "/v2/types/Device", "1"),
+        ("POST", "/v2/op/query", None),
+    ]
+    assert json.loads(backend.requests[-1].content)["attrs"] == ["pressure", "temperature"]
+
+
+def test_last_values_without_attrs_or_data_asks_nothing_more(make_ql, recorder) -> None:
+    backend = recorder(lambda request: httpx.Response(200, json=[]))
+
+    assert make_ql(backend)("last_values", CTX, [("Room1", "Room")]) == []
+    assert [r.url.path for r in backend.requests] == ["/v2/types/Room"]
+
+
 def test_health_fail_is_a_result(make_ql) -> None:
     body = {"status": "fail", "details": {"timescale": {"status": "fail", "output": "down"}}}
     health = make_ql(lambda request: httpx.Response(503, json=body))("health")

@@ -45,7 +45,7 @@ def test_read_timeouts_are_retried_too(make_ql, recorder) -> None:
 def test_op_query_is_a_read_and_is_retried(make_ql, recorder) -> None:
     answer = httpx.Response(200, json=[{"id": "Room1", "type": "Room"}])
     backend = recorder(_flaky(2, answer))
-    assert make_ql(backend)("last_values", CTX, [("Room1", "Room")]) == [
+    assert make_ql(backend)("last_values", CTX, [("Room1", "Room")], ["temperature"]) == [
         {"id": "Room1", "type": "Room"}
     ]
     assert len(backend.requests) == 3

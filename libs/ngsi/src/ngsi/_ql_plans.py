@@ -219,14 +219,30 @@ def merge_pages(pages: Sequence[Sequence[EntitySeries]]) -> list[EntitySeries]:
 def last_values(
     ctx: FiwareContext, entities: Sequence[tuple[str, str]], attrs: Sequence[str] | None
 ) -> Plan[list[dict[str, Any]]]:
-    """``POST /v2/op/query``: the newest value of each entity (a read, so retried)."""
+    """``POST /v2/op/query``: the newest value of each entity (a read, so retried).
+
+    QuantumLeap answers 400 "'attrs' is a required property" to a query without
+    ``attrs``, so ``attrs=None`` first learns the attribute names of each entity type
+    (``GET /v2/types/{type}?lastN=1``: one row carries every column of the type's table).
+    """
     if not entities:
         raise ValueError("entities must name at least one (id, type) pair")
-    body: dict[str, Any] = {"entities": [{"id": i, "type": t} for i, t in entities]}
-    if attrs is not None:
-        if isinstance(attrs, str) or not attrs:
-            raise ValueError("attrs must be a non-empty sequence of names (not a string)")
-        body["attrs"] = list(attrs)
+    if attrs is None:
+        names: dict[str, None] = {}
+        for entity_type in dict.fromkeys(t for _, t in entities):
+            path = f"/v2/types/{segment(entity_type)}"
+            found = yield Call("GET", path, ctx, {"lastN": "1"})
+            rows = parsing.parse_type_series(
+                _body_or_empty(found), entity_type=entity_type, whole_range=False
+            )
+            for row in rows:
+                names.update(dict.fromkeys(row.attributes))
+        if not names:
+            return []  # none of the types has data, so no entity has a last value
+        attrs = list(names)
+    elif isinstance(attrs, str) or not attrs:
+        raise ValueError("attrs must be a non-empty sequence of names (not a string)")
+    body = {"entities": [{"id": i, "type": t} for i, t in entities], "attrs": list(attrs)}
     response = yield Call("POST", "/v2/op/query", ctx, json=body)
     return parsing.parse_last_values(_body_or_empty(response))
 

@@ -68,7 +68,12 @@ def query_last_values(store: MemoryStore, scope: Scope, body: Any) -> list[dict[
                 status.HTTP_400_BAD_REQUEST, f"Bad Request Error: {unsupported} is not supported"
             )
     wanted = body.get("attrs")
-    wanted_lower = {str(a).lower() for a in wanted} if isinstance(wanted, list) else None
+    # connexion validates the body against QL's schema, where attrs is required.
+    if wanted is None:
+        raise _bad_request("'attrs' is a required property")
+    if not isinstance(wanted, list):
+        raise _bad_request(f"{wanted!r} is not of type 'array' - 'attrs'")
+    wanted_lower = {str(a).lower() for a in wanted}
     path = service_path_matcher(scope.service_path)
     found: list[dict[str, Any]] = []
     for selector in body["entities"]:
@@ -89,7 +94,7 @@ def query_last_values(store: MemoryStore, scope: Scope, body: Any) -> list[dict[
             last = rows[-1]
             item: dict[str, Any] = {"id": last.entity_id, "type": last.entity_type}
             for key, column in sorted(table.columns.items(), key=lambda kv: kv[1].name):
-                if wanted_lower is not None and key not in wanted_lower:
+                if key not in wanted_lower:
                     continue
                 item[column.name] = {"type": column.ngsi_type, "value": last.values.get(key)}
             item["dateModified"] = {"type": "DateTime", "value": format_index(last.time_index)}
