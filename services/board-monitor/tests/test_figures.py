@@ -170,3 +170,18 @@ def test_the_declared_board_is_live_for_the_validation_layout():
     assert declared.slug == "monitor"
     assert declared.live is not None
     assert declared.for_context is not None
+
+
+def test_navbar_marks_only_the_monitor_being_viewed():
+    from boardkit.shell import navbar
+    from tenant_context import BoardLink
+
+    links = (
+        BoardLink(slug="monitor", title="Coolant", href="/dazzler/acme/-/coolant/"),
+        BoardLink(slug="monitor", title="Machines", href="/dazzler/acme/-/machines/"),
+    )
+    viewing = context(settings(SPEC)).model_copy(update={"boards": links})
+
+    items = navbar(viewing).children.children[1].children
+
+    assert [item.children.active for item in items] == [False, True]

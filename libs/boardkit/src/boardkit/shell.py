@@ -20,7 +20,8 @@ def navbar(context: TenantContext) -> Component:
             dbc.NavLink(
                 link.title,
                 href=link.href,
-                active=link.slug == context.board,
+                # By address: one service's slug may be mounted several times (monitors).
+                active=link.href == context.public_prefix,
                 external_link=True,
                 className="px-2 text-nowrap",
             )
