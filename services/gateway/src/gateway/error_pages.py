@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 
 from gateway.asgi import RawHeaders
@@ -59,12 +60,26 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;
 color:#222}}h1{{font-weight:600}}p{{color:#555}}</style></head>
-<body><h1>{title}</h1><p>{message}</p></body></html>
+<body><h1>{title}</h1><p>{message}</p>{back}</body></html>
 """
+# Taken from the address alone, never looked up: the same 404 for an unknown tenant, a
+# disabled one and an ungranted board, so the page reveals nothing about which exist.
+_TENANT_BOARD_PATH = re.compile(r"^/dazzler/([A-Za-z0-9_-]{1,64})/-/")
 
 
-def render_error(exc: GatewayError, want_json: bool) -> tuple[int, bytes, bytes, RawHeaders]:
-    """Return status, body, content type and extra headers for ``exc``."""
+def _back_link(path: str) -> str:
+    found = _TENANT_BOARD_PATH.match(path)
+    if found is None:
+        return ""
+    home = f"/dazzler/{found.group(1)}/-/"
+    return f'<p><a href="{html.escape(home)}">Back to the boards</a></p>'
+
+
+def render_error(
+    exc: GatewayError, want_json: bool, path: str = ""
+) -> tuple[int, bytes, bytes, RawHeaders]:
+    """Return status, body, content type and extra headers for ``exc`` raised for ``path``
+    (a 404 page under ``/dazzler/<tenant>/-/`` links back to that address's boards)."""
     kind = _KINDS[type(exc)]
     message = kind.message
     if isinstance(exc, BoardUnavailable):
@@ -77,5 +92,6 @@ def render_error(exc: GatewayError, want_json: bool) -> tuple[int, bytes, bytes,
     if want_json:
         body = json.dumps({"detail": message, "code": kind.code}).encode()
         return kind.status, body, b"application/json", extra
-    page = _PAGE.format(title=html.escape(kind.title), message=html.escape(message))
+    back = _back_link(path) if kind.status == 404 else ""
+    page = _PAGE.format(title=html.escape(kind.title), message=html.escape(message), back=back)
     return kind.status, page.encode(), b"text/html; charset=utf-8", extra

@@ -47,7 +47,7 @@ class ErrorPageMiddleware:
                 _log.warning("%r after the response started", exc)
                 return
             status, body, content_type, extra = render_error(
-                exc, prefers_json(header(scope, b"accept"))
+                exc, prefers_json(header(scope, b"accept")), scope.get("path", "")
             )
             if scope["method"] == "HEAD":
                 body = b""
