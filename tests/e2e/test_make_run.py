@@ -23,6 +23,9 @@ BOARD_PATHS = [
     "/dazzler/demo/-/insight-preview",
     "/dazzler/demo/-/raw-materials/",
     "/dazzler/demo/-/tweezers/",
+    # The entity monitors make run seeds: boards from specs in the registry.
+    "/dazzler/demo/-/machines/",
+    "/dazzler/demo/-/coolant",
 ]
 # What the generator sends to QuantumLeap for tenant demo, one type per QL-backed board.
 QL_TYPES = [
@@ -31,6 +34,8 @@ QL_TYPES = [
     "raw_material",
     "tweezers_measurement",
     "Worker",
+    "MachineTelemetry",
+    "CoolantSystem",
 ]
 FIWARE = {"Fiware-Service": "demo", "Fiware-ServicePath": "/"}
 
