@@ -43,9 +43,14 @@ def _insight_ids(stack, mount: str) -> list[str]:
                 ("insight-picker", "value"),
                 ("insight-picker", "placeholder"),
                 ("insight-picker-note", "children"),
+                ("insight-location", "search"),
             ],
-            [("insight-picker-poll", "n_intervals", 0)],
-            [("insight-picker", "value", None)],
+            [
+                ("insight-picker-poll", "n_intervals", 0),
+                ("insight-location", "search", ""),
+                ("insight-picker", "value", None),
+                ("insight-tabs", "active_tab", None),
+            ],
         )
         options = response[_key("insight-picker", mount)].get("options", [])
         if options:
@@ -57,6 +62,7 @@ def _insight_ids(stack, mount: str) -> list[str]:
 SHOW_OUTPUTS = [
     ("insight-tabs", "children"),
     ("insight-tabs", "active_tab"),
+    ("insight-panel", "children"),
     ("insight-warnings", "children"),
     ("bk-status", "children"),
     ("bk-status", "color"),
@@ -69,8 +75,12 @@ def _show(stack, mount: str, insight: str) -> dict:
         stack,
         mount,
         SHOW_OUTPUTS,
-        [("insight-picker", "value", insight), ("insight-poll", "n_intervals", 1)],
-        [("insight-tabs", "active_tab", None)],
+        [
+            ("insight-picker", "value", insight),
+            ("insight-poll", "n_intervals", 1),
+            ("insight-tabs", "active_tab", None),
+        ],
+        [("insight-location", "search", "")],
     )
 
 
@@ -108,7 +118,9 @@ def test_board_refuses_requests_that_bypass_the_gateway(stack):
 
 
 def test_picker_loads_the_insights_from_orion_by_itself(stack):
-    assert _insight_ids(stack, "insight") == ["urn:ngsi-ld:Insights:1", "urn:ngsi-ld:Insights:2"]
+    found = _insight_ids(stack, "insight")
+    assert found == sorted(found)
+    assert {"urn:ngsi-ld:Insights:1", "urn:ngsi-ld:Insights:2"} <= set(found)
 
 
 def test_insight_shows_one_tab_per_kpi_with_settings_and_best_value(stack):
@@ -117,13 +129,16 @@ def test_insight_shows_one_tab_per_kpi_with_settings_and_best_value(stack):
     tabs = response[_key("insight-tabs", "insight")]["children"]
     labels = [t["props"]["label"] for t in tabs]
     assert labels == ["Throughput", "Scrap", "Roughness"]
-    text = json.dumps(tabs)
+    panes = response[_key("insight-panel", "insight")]["children"]
+    assert [p["props"]["id"]["kpi"] for p in panes] == labels
+    assert [p["props"]["hidden"] for p in panes] == [False, True, True]
+    text = json.dumps(panes[0])
     assert "Estimated best value" in text
     assert "Throughput = " in text
     assert '"Parameter"' in text
-    figure = _graphs(tabs)[0]
+    figure = _graphs(panes)[0]
     assert figure["data"][0]["name"] == "Estimated best"
-    assert response[_key("insight-tabs", "insight")]["active_tab"] == "kpi-0"
+    assert response[_key("insight-tabs", "insight")]["active_tab"] == "Throughput"
 
 
 def test_preview_graphs_the_measured_kpi_series_from_quantumleap(stack):
@@ -131,7 +146,7 @@ def test_preview_graphs_the_measured_kpi_series_from_quantumleap(stack):
     deadline = time.monotonic() + 20
     while True:
         response = _show(stack, "insight-preview", insight)
-        figures = _graphs(response[_key("insight-tabs", "insight-preview")]["children"])
+        figures = _graphs(response[_key("insight-panel", "insight-preview")]["children"])
         if figures and figures[0]["data"] and len(figures[0]["data"][0]["y"]) >= 3:
             break
         assert time.monotonic() < deadline, figures

@@ -11,6 +11,7 @@ from typing import Any
 from boardkit import (
     ENTITY,
     Frame,
+    MalformedCallback,
     Runtime,
     Stopwatch,
     current_context,
@@ -24,16 +25,23 @@ from boardkit import (
 from boardkit import ids as kit_ids
 from boardkit.controls import status_class
 from boardkit.states import Status
-from dash import MATCH, Dash, Input, Output, State, no_update
+from dash import MATCH, Dash, Input, Output, State, callback_context, html, no_update
 from tenant_context import TenantContext
 
 from board_insight import ids
+from board_insight.address import Address, read_address, write_address
 from board_insight.config import Settings
-from board_insight.data import InsightNotFound, insight_ids, insight_kpi_series, insight_results
+from board_insight.data import (
+    InsightNotFound,
+    InsightState,
+    insight_ids,
+    insight_kpi_series,
+    insight_state,
+)
 from board_insight.figures import best_value_figure, kpi_series_figure
 from board_insight.kpis import KpiSeries, kpi_series
 from board_insight.layout import PREVIEW, refresh_seconds
-from board_insight.panels import kpi_tab, warnings_alert
+from board_insight.panels import kpi_panel, kpi_tab, kpi_tab_ids, warnings_alert
 from board_insight.recommendations import read_results
 
 _EPOCH = datetime.fromtimestamp(0, UTC)
@@ -63,13 +71,19 @@ async def _ids(runtime: Runtime, context: TenantContext, settings: Settings) -> 
     return [str(v) for v in frame.column(ENTITY)]
 
 
-async def _results(runtime: Runtime, context: TenantContext, insight: str, ttl: float) -> Any:
+async def _state(
+    runtime: Runtime, context: TenantContext, insight: str, ttl: float
+) -> InsightState:
     async def fetch() -> Frame:
-        results = await insight_results(runtime.orion, fiware_context(context), insight)
-        return Frame((datetime.now(UTC),), {"Results": [results]})
+        state = await insight_state(runtime.orion, fiware_context(context), insight)
+        since = state.since.isoformat() if state.since is not None else None
+        return Frame((datetime.now(UTC),), {"Results": [state.results], "Since": [since]})
 
     frame = await runtime.cached(context, ("insight", insight), ttl, fetch)
-    return frame.column("Results")[0]
+    since = frame.column("Since")[0] if "Since" in frame.columns else None
+    return InsightState(
+        frame.column("Results")[0], datetime.fromisoformat(since) if since else None
+    )
 
 
 async def _kpis(
@@ -89,6 +103,20 @@ async def _kpis(
     return kpi_series([FrameRows(frame.times, frame.columns)], insight)
 
 
+def _triggered_by(kind: str) -> bool:
+    """Whether the component of type ``insight-<kind>`` is among this call's triggers."""
+    return any(
+        isinstance(found, dict) and found.get("type") == f"insight-{kind}"
+        for found in callback_context.triggered_prop_ids.values()
+    )
+
+
+def _optional_text(value: Any, what: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise MalformedCallback(f"{what} must be text, not {type(value).__name__}")
+
+
 def register(app: Dash, runtime: Runtime, settings: Settings) -> None:
     """Register both callbacks once for the app (MATCH on the board slug)."""
 
@@ -97,60 +125,105 @@ def register(app: Dash, runtime: Runtime, settings: Settings) -> None:
         Output(ids.picker(MATCH), "value"),
         Output(ids.picker(MATCH), "placeholder"),
         Output(ids.picker_note(MATCH), "children"),
+        Output(ids.location(MATCH), "search"),
         Input(ids.picker_poll(MATCH), "n_intervals"),
-        State(ids.picker(MATCH), "value"),
+        Input(ids.location(MATCH), "search"),
+        Input(ids.picker(MATCH), "value"),
+        Input(ids.tabs(MATCH), "active_tab"),
     )
-    async def load_ids(_tick: int | None, current: Any) -> tuple[Any, ...]:
+    async def choose(_tick: int | None, search: Any, current: Any, tab: Any) -> tuple[Any, ...]:
+        search = _optional_text(search, "search")
+        current = _optional_text(current, "insight")
+        tab = _optional_text(tab, "tab")
+        asked = read_address(search)
         context = current_context()
         with Stopwatch(runtime.metrics, context.board, "entities"):
             try:
                 found = await _ids(runtime, context, settings)
             except Exception as exc:
-                return no_update, no_update, no_update, status_for_error(exc).message
+                return no_update, no_update, no_update, status_for_error(exc).message, no_update
         options = [{"label": i, "value": i} for i in found]
+        # The address wins when it changed (a link, a reload, back/forward); a pick wins
+        # otherwise.
+        wanted = asked.insight if _triggered_by("location") and asked.insight else current
+        wanted = wanted or asked.insight
         if not found:
-            return options, None, "No insights yet", "The list refreshes by itself."
-        value = current if current in found else found[0]
-        return options, value, "Choose…", ""
+            return options, None, "No insights yet", "The list refreshes by itself.", no_update
+        value = wanted if wanted in found else found[0]
+        if wanted is not None and wanted not in found:
+            note: Any = f"{wanted} is not among this tenant's insights; showing {value}."
+        else:
+            note = "" if _triggered_by("picker") else no_update
+        # A tab of another insight is not carried over to this one.
+        kpi = tab if value == current else (asked.kpi if value == asked.insight else None)
+        wanted_search = write_address(Address(value, kpi))
+        return (
+            options,
+            value if value != current else no_update,
+            "Choose…",
+            note,
+            wanted_search if wanted_search != (search or "") else no_update,
+        )
 
     @app.callback(
         Output(ids.tabs(MATCH), "children"),
         Output(ids.tabs(MATCH), "active_tab"),
+        Output(ids.panel(MATCH), "children"),
         Output(ids.warnings(MATCH), "children"),
         Output(kit_ids.status(MATCH), "children"),
         Output(kit_ids.status(MATCH), "color"),
         Output(kit_ids.status(MATCH), "className"),
         Input(ids.picker(MATCH), "value"),
         Input(ids.poll(MATCH), "n_intervals"),
-        State(ids.tabs(MATCH), "active_tab"),
+        Input(ids.tabs(MATCH), "active_tab"),
+        State(ids.location(MATCH), "search"),
     )
-    async def show(insight: Any, _tick: int | None, active: Any) -> tuple[Any, ...]:
+    async def show(insight: Any, _tick: int | None, active: Any, search: Any) -> tuple[Any, ...]:
+        insight = _optional_text(insight, "insight")
+        active = _optional_text(active, "tab")
+        search = _optional_text(search, "search")
         context = current_context()
-        if not isinstance(insight, str) or not insight:
-            return [], None, None, *_status(CHOOSE)
+        if not insight:
+            return [], None, None, None, *_status(CHOOSE)
         with Stopwatch(runtime.metrics, context.board, "draw"):
-            return await _show(runtime, context, settings, insight, active)
+            return await _show(runtime, context, settings, insight, active, read_address(search))
 
 
 async def _show(
-    runtime: Runtime, context: TenantContext, settings: Settings, insight: str, active: Any
+    runtime: Runtime,
+    context: TenantContext,
+    settings: Settings,
+    insight: str,
+    active: str | None,
+    asked: Address,
 ) -> tuple[Any, ...]:
     ttl = refresh_seconds(context, settings)
     preview = context.board == PREVIEW
     try:
-        results = await _results(runtime, context, insight, ttl)
+        state = await _state(runtime, context, insight, ttl)
         measured = await _kpis(runtime, context, insight, ttl, settings) if preview else {}
     except InsightNotFound:
         gone = Status("empty", f"{insight} is no longer available; choose another insight.")
-        return [], None, None, *_status(gone)
+        return [], None, None, None, *_status(gone)
     except Exception as exc:
-        return no_update, no_update, no_update, *_status(status_for_error(exc))
-    report = read_results(results)
+        return no_update, no_update, no_update, no_update, *_status(status_for_error(exc))
+    report = read_results(state.results)
+    tab_ids = kpi_tab_ids(report.recommendations)
+    # The viewer's tab stays; else the one the address asks for (when it names this
+    # insight's KPI), else the first. Tabs are named for their KPI, so a tab id never
+    # points at another insight's KPI.
+    chosen: str | None
+    if active in tab_ids:
+        chosen = active
+    elif asked.insight == insight and asked.kpi in tab_ids:
+        chosen = asked.kpi
+    else:
+        chosen = tab_ids[0] if tab_ids else None
     zone = tenant_zone(context.timezone)
     template = figure_template(context.theme)
     now = datetime.now(UTC)
-    tabs = []
-    for position, rec in enumerate(report.recommendations):
+    panes = []
+    for rec, tab_id in zip(report.recommendations, tab_ids, strict=True):
         if preview:
             series = measured.get(rec.kpi, KpiSeries((), ()))
             figure = kpi_series_figure(
@@ -163,19 +236,37 @@ async def _show(
             )
         else:
             figure = best_value_figure(
-                rec, now=now, tz=zone, timezone=context.timezone, template=template
+                rec,
+                since=state.since,
+                now=now,
+                tz=zone,
+                timezone=context.timezone,
+                template=template,
             )
         # Keeps the viewer's zoom on this KPI across refreshes.
-        figure.update_layout(uirevision=f"{insight}|{rec.kpi}")
-        tabs.append(kpi_tab(rec, figure, f"kpi-{position}"))
-    tab_ids = [f"kpi-{i}" for i in range(len(tabs))]
-    # A tab the viewer can still see is left alone: this answer may have been asked for
-    # before their last click, and echoing its stale active_tab would undo that click.
-    chosen: Any = no_update if active in tab_ids else (tab_ids[0] if tab_ids else None)
+        figure.update_layout(uirevision=f"{insight}|{tab_id}")
+        panes.append(
+            html.Div(
+                kpi_panel(rec, figure),
+                id=ids.pane(context.board, tab_id),
+                hidden=tab_id != chosen,
+            )
+        )
+    tabs = [
+        kpi_tab(rec.kpi, tab_id)
+        for rec, tab_id in zip(report.recommendations, tab_ids, strict=True)
+    ]
     count = len(report.recommendations)
     status = (
         Status("live", f"{count} KPI(s) · updated {now.astimezone(zone):%H:%M:%S}")
         if count
         else Status("empty", "This insight holds no KPI recommendations.")
     )
-    return tabs, chosen, warnings_alert(report.warnings), *_status(status)
+    # Echoing the tab the viewer is on would undo a click made while this was computed.
+    return (
+        tabs,
+        no_update if chosen == active else chosen,
+        panes,
+        warnings_alert(report.warnings),
+        *_status(status),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,12 +25,36 @@ async def insight_ids(orion: AsyncOrionClient, ctx: FiwareContext) -> list[str]:
     return sorted(str(e["id"]) for e in entities if "id" in e)
 
 
-async def insight_results(orion: AsyncOrionClient, ctx: FiwareContext, insight_id: str) -> Any:
-    """The raw ``Results`` value of one insight (None when the entity has none)."""
+@dataclass(frozen=True, slots=True)
+class InsightState:
+    """What Orion holds of one insight: its raw ``Results`` and since when it holds them.
+
+    ``since`` is the entity's ``TimeInstant`` (None when absent or unreadable): Orion keeps
+    no older versions, so this is where the insight's known history starts.
+    """
+
+    results: Any
+    since: datetime | None
+
+
+def _instant(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+async def insight_state(
+    orion: AsyncOrionClient, ctx: FiwareContext, insight_id: str
+) -> InsightState:
+    """The ``Results`` of one insight (None when the entity has none) and their time."""
     entity = await orion.get_entity(ctx, insight_id, type=INSIGHTS_TYPE, key_values=True)
     if entity is None:
         raise InsightNotFound(insight_id)
-    return entity.get("Results")
+    return InsightState(entity.get("Results"), _instant(entity.get("TimeInstant")))
 
 
 async def insight_kpi_series(

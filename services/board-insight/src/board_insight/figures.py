@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import TypeAlias
 
 import plotly.graph_objects as go
@@ -16,7 +16,6 @@ Template: TypeAlias = "str | go.layout.Template"
 
 KPI_COLOUR = series_color(0)
 BEST_COLOUR = series_color(2)
-BEST_WINDOW = timedelta(hours=24)
 
 
 def _base(rec: Recommendation, template: Template, timezone: str) -> go.Figure:
@@ -31,24 +30,43 @@ def _message(fig: go.Figure, text: str) -> go.Figure:
     return fig
 
 
-def best_value_figure(
-    rec: Recommendation, *, now: datetime, tz: tzinfo, timezone: str, template: Template
-) -> go.Figure:
-    """The estimated best value held over the last day.
+def history_note(since: datetime | None, *, now: datetime, tz: tzinfo) -> str:
+    """How much history the best-value chart has, in the tenant's wall-clock time."""
+    if since is None:
+        return "no history: only the current estimate is known"
+    local = since.astimezone(tz)
+    day = "%H:%M" if local.date() == now.astimezone(tz).date() else "%d %b %H:%M"
+    return f"history since {local:{day}}"
 
-    The Insights entity in Orion carries no history, so this is the best estimate as a
-    level, labelled as such, not a measured series.
+
+def best_value_figure(
+    rec: Recommendation,
+    *,
+    since: datetime | None,
+    now: datetime,
+    tz: tzinfo,
+    timezone: str,
+    template: Template,
+) -> go.Figure:
+    """The estimated best value over the time it is known to have held.
+
+    Orion keeps only the insight's current state, stamped ``since``: the line starts there
+    (a single point at ``now`` when the time is unknown), never further back.
     """
     fig = _base(rec, template, timezone)
+    fig.update_layout(
+        title={"text": f"{rec.kpi}: estimated best, {history_note(since, now=now, tz=tz)}"}
+    )
     if rec.best is None:
         return _message(fig, f"No estimated best value ({rec.best_shown})")
-    end = now.astimezone(tz).replace(tzinfo=None)
+    start = min(since, now) if since is not None else now
+    times = [start, now] if start < now else [now]
     fig.add_trace(
         go.Scatter(
-            x=[end - BEST_WINDOW, end],
-            y=[rec.best, rec.best],
+            x=[t.astimezone(tz).replace(tzinfo=None) for t in times],
+            y=[rec.best for _ in times],
             name="Estimated best",
-            mode="lines",
+            mode="lines+markers",
             showlegend=True,
             line={"color": BEST_COLOUR, "dash": "dash"},
         )

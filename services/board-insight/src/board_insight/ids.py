@@ -39,3 +39,19 @@ def warnings(board: Any) -> Id:
 def tabs(board: Any) -> Id:
     """One tab per KPI."""
     return _id("tabs", board)
+
+
+def panel(board: Any) -> Id:
+    """The selected KPI's figure, settings and best value (outside the tabs, which hold
+    only labels: content inside a tab is not redrawn when the tabs' children change)."""
+    return _id("panel", board)
+
+
+def location(board: Any) -> Id:
+    """The page's address: the selected insight lives in its query string."""
+    return _id("location", board)
+
+
+def pane(board: Any, kpi: Any) -> Id:
+    """One KPI's figure, settings and best value inside the panel; shown while its tab is."""
+    return {"type": "insight-pane", "board": board, "kpi": kpi}

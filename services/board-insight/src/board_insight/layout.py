@@ -20,11 +20,13 @@ its best value.
 
 - Pick an insight; the list fills and refreshes by itself.
 - Each tab is one KPI: the recommended settings, the estimated best value and {graph}.
+- The address holds the insight and KPI shown: a copied link opens the same view.
 - Missing or unreadable values in the recommendation are marked as such, with a warning.
 """
 _GRAPH = {
-    INSIGHT: "the estimated best value over the last day (Orion keeps no KPI history; "
-    "see the insight preview board for measured values)",
+    INSIGHT: "the estimated best value since the insight was last updated (Orion keeps "
+    "no older values, so nothing earlier is drawn; see the insight preview board for "
+    "measured values)",
     PREVIEW: "the KPI's measured values over time from QuantumLeap, with the estimated "
     "best value as a dashed reference line",
 }
@@ -73,10 +75,12 @@ def body(context: TenantContext, settings: Settings) -> Component:
     )
     return html.Div(
         [
+            dcc.Location(id=ids.location(slug), refresh=False),
             picker,
             status_line(slug),
             html.Div(id=ids.warnings(slug)),
             dbc.Tabs(id=ids.tabs(slug), children=[]),
+            html.Div(id=ids.panel(slug)),
             dcc.Interval(
                 id=ids.poll(slug), interval=int(refresh_seconds(context, settings) * 1000)
             ),

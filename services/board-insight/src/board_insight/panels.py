@@ -62,23 +62,36 @@ def best_value(rec: Recommendation) -> dbc.Card:
     )
 
 
-def kpi_tab(rec: Recommendation, figure: go.Figure, tab_id: str) -> dbc.Tab:
+def kpi_panel(rec: Recommendation, figure: go.Figure) -> dbc.Row:
     """One KPI: its figure, recommended settings and best value side by side."""
-    children = [
-        dbc.Row(
-            [
-                dbc.Col(dcc.Graph(figure=figure, config={"displaylogo": False}), lg=8),
-                dbc.Col(
-                    [
-                        best_value(rec),
-                        html.H6("Recommended settings"),
-                        parameter_table(rec),
-                        warnings_alert(rec.warnings),
-                    ],
-                    lg=4,
-                ),
-            ],
-            className="mt-3",
-        )
-    ]
-    return dbc.Tab(children, label=rec.kpi, tab_id=tab_id)
+    return dbc.Row(
+        [
+            dbc.Col(dcc.Graph(figure=figure, config={"displaylogo": False}), lg=8),
+            dbc.Col(
+                [
+                    best_value(rec),
+                    html.H6("Recommended settings"),
+                    parameter_table(rec),
+                    warnings_alert(rec.warnings),
+                ],
+                lg=4,
+            ),
+        ],
+        className="mt-3",
+    )
+
+
+def kpi_tab_ids(recommendations: Sequence[Recommendation]) -> list[str]:
+    """Each KPI's tab id: its name (a repeated name gets ``#2``, ``#3``…), so a tab id
+    names the same KPI in every insight and never another one."""
+    seen: dict[str, int] = {}
+    result = []
+    for rec in recommendations:
+        seen[rec.kpi] = seen.get(rec.kpi, 0) + 1
+        result.append(rec.kpi if seen[rec.kpi] == 1 else f"{rec.kpi}#{seen[rec.kpi]}")
+    return result
+
+
+def kpi_tab(label: str, tab_id: str) -> dbc.Tab:
+    """A KPI's tab: only its label; the selected KPI is drawn in the panel below the tabs."""
+    return dbc.Tab(label=label, tab_id=tab_id)
