@@ -20,7 +20,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,8 @@ import urllib.error
 import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
+
+from dazzler_stack import free_port
 
 HERE = Path(__file__).resolve().parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -60,12 +61,6 @@ http {{
   }}
 }}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -157,6 +152,12 @@ def main() -> None:
     parser.add_argument(
         "--gateway-log-level", default="info", help="'warning' turns the access log off"
     )
+    parser.add_argument(
+        "--baseline-src",
+        default="",
+        help="another gateway source directory (e.g. services/gateway/src of a worktree at "
+        "an older commit), run with one worker as target 'baseline' in the same rounds",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON only")
     args = parser.parse_args()
     if not Path(NGINX).exists():
@@ -240,6 +241,30 @@ def main() -> None:
             targets[f"nginx{suffix}"] = f"http://127.0.0.1:{nginx_port}/_dash-update-component"
             targets[f"gateway{suffix}"] = f"{board}/_dash-update-component"
 
+        if args.baseline_src:
+            baseline_port = free_port()
+            baseline = start(
+                stack,
+                [sys.executable, "-m", "gateway"],
+                {
+                    # Ahead of the installed gateway on the import path.
+                    "PYTHONPATH": str(Path(args.baseline_src).resolve()),
+                    "DAZZLER_SHARED_SECRET": secrets.token_urlsafe(32),
+                    "DAZZLER_GATEWAY_PORT": str(baseline_port),
+                    "DAZZLER_GATEWAY_REGISTRY_URL": f"http://127.0.0.1:{registry_port}",
+                    "DAZZLER_GATEWAY_UPSTREAMS": json.dumps(
+                        {"board-demo": [f"http://127.0.0.1:{up_port}"]}
+                    ),
+                    "DAZZLER_GATEWAY_LOG_LEVEL": args.gateway_log_level,
+                    "DAZZLER_GATEWAY_ALLOW_ANONYMOUS": "true",
+                    "DAZZLER_GATEWAY_METRICS_PORT": "0",
+                },
+                tmp / "baseline.log",
+            )
+            board = f"http://127.0.0.1:{baseline_port}/dazzler/{TENANT}/-/demo"
+            wait_ready(f"{board}/_dash-layout", baseline)
+            targets["baseline"] = f"{board}/_dash-update-component"
+
         names = list(targets)
         rounds: dict[str, dict[str, list[dict[str, float]]]] = {
             name: {"latency": [], "throughput": []} for name in names
@@ -280,6 +305,10 @@ def main() -> None:
         summary[f"gateway_added_p50_ms{key}"] = added_p50(gateway)
         summary[f"nginx_added_p50_ms{key}"] = added_p50(nginx)
         comparisons.append((f"{workers} worker(s)", gateway, nginx))
+    if "baseline" in results:
+        summary["baseline_vs_nginx_rps"] = ratio("baseline", "nginx")
+        summary["gateway_vs_baseline_rps"] = ratio("gateway", "baseline")
+        comparisons.append(("baseline, 1 worker", "baseline", "nginx"))
     if args.json:
         print(json.dumps(summary))
         return
