@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
+from websockets.typing import Origin
 
 pytestmark = pytest.mark.integration
 
@@ -27,15 +28,15 @@ def ws_url(stack: Any, tenant: str) -> str:
     return f"ws://127.0.0.1:{stack.gateway.port}/dazzler/{tenant}/-/roughnator/ws-echo"
 
 
-def own_origin(stack: Any) -> str:
-    return f"http://127.0.0.1:{stack.gateway.port}"
+def own_origin(stack: Any) -> Origin:
+    return Origin(f"http://127.0.0.1:{stack.gateway.port}")
 
 
 def test_websocket_round_trip_carries_the_signed_context(dash_stack: Any, tenant: str) -> None:
     with connect(
         ws_url(dash_stack, tenant),
         origin=own_origin(dash_stack),
-        open_timeout=10,  # type: ignore[arg-type]
+        open_timeout=10,
     ) as ws:
         assert json.loads(ws.recv(timeout=10)) == {"hello": True, "signed": True}
         for text in ("one", "two"):
@@ -45,7 +46,7 @@ def test_websocket_round_trip_carries_the_signed_context(dash_stack: Any, tenant
 
 def test_websocket_from_another_origin_is_refused(dash_stack: Any, tenant: str) -> None:
     with pytest.raises(InvalidStatus) as refused:
-        connect(ws_url(dash_stack, tenant), origin="http://evil.example", open_timeout=10)  # type: ignore[arg-type]
+        connect(ws_url(dash_stack, tenant), origin=Origin("http://evil.example"), open_timeout=10)
     assert refused.value.response.status_code == 403
 
 
@@ -53,7 +54,7 @@ def test_websocket_to_a_board_not_granted_is_refused(dash_stack: Any) -> None:
     stranger = f"t_{uuid.uuid4().hex[:10]}"
     dash_stack.admin.add_tenant(stranger)
     with pytest.raises(InvalidStatus) as refused:
-        connect(ws_url(dash_stack, stranger), origin=own_origin(dash_stack), open_timeout=10)  # type: ignore[arg-type]
+        connect(ws_url(dash_stack, stranger), origin=own_origin(dash_stack), open_timeout=10)
     assert refused.value.response.status_code == 403
 
 
@@ -61,7 +62,7 @@ def test_open_websocket_closes_within_2_s_of_revocation(dash_stack: Any, tenant:
     with connect(
         ws_url(dash_stack, tenant),
         origin=own_origin(dash_stack),
-        open_timeout=10,  # type: ignore[arg-type]
+        open_timeout=10,
     ) as ws:
         ws.recv(timeout=10)
         dash_stack.admin.revoke(tenant, "roughnator")
