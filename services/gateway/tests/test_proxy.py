@@ -184,13 +184,17 @@ def test_unknown_disabled_and_ungranted_look_the_same(
     stack.admin.add_tenant(disabled)
     stack.admin.grant(disabled, "roughnator")
     stack.admin.disable(disabled)
-    answers = [
-        stack.get(f"/dazzler/{new_tenant_name()}/-/roughnator/"),
-        stack.get(f"/dazzler/{disabled}/-/roughnator/"),
-        stack.get(f"/dazzler/{acme}/-/fams/"),
-    ]
+    unknown = new_tenant_name()
+    asked = [(unknown, "roughnator"), (disabled, "roughnator"), (acme, "fams")]
+    answers = [stack.get(f"/dazzler/{tenant}/-/{board}/") for tenant, board in asked]
     assert [a.status_code for a in answers] == [404, 404, 404]
-    assert answers[0].content == answers[1].content == answers[2].content
+    # The page links back to the address's own boards, so only the slug from the
+    # address may differ.
+    pages = {
+        answer.content.replace(tenant.encode(), b"<tenant>")
+        for answer, (tenant, _) in zip(answers, asked, strict=True)
+    }
+    assert len(pages) == 1
     assert "text/html" in answers[0].headers["content-type"]
     as_json = stack.get(f"/dazzler/{acme}/-/fams/", headers={"Accept": "application/json"})
     assert as_json.status_code == 404
