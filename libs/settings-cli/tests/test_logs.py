@@ -61,6 +61,14 @@ def test_request_logs_show_only_at_debug(capsys, fmt) -> None:
     assert "GET / 200" in line
 
 
+def test_request_logs_asked_for_show_at_info(capsys) -> None:
+    configure_logging("board-demo", "info", "text", access_log=True)
+
+    logging.getLogger("uvicorn.access").info("127.0.0.1 - GET / 200")
+
+    assert _lines(capsys) == ["INFO uvicorn.access: 127.0.0.1 - GET / 200"]
+
+
 def test_uvicorn_messages_reach_the_same_format(capsys) -> None:
     configure_logging("sim", "info", "text")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Annotated, Any
 
 import typer
+from settings_cli.logs import configure_logging
 
 from sim.config import Settings
 from sim.generator.runner import run_generator
@@ -56,12 +56,8 @@ def _settings(**overrides: Any) -> Settings:
         raise typer.BadParameter(str(exc)) from exc
 
 
-def _logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # One line per request would drown the generator's own messages.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
+def _logging(settings: Settings, service: str) -> None:
+    configure_logging(service, settings.log_level, settings.log_format)
 
 
 @app.command()
@@ -76,7 +72,7 @@ def serve(
     settings = _settings(
         host=host, ql_port=ql_port, orion_port=orion_port, dialect=dialect, store=store
     )
-    _logging(settings)
+    _logging(settings, "sim")
     asyncio.run(serve_stand_ins(settings))
 
 
@@ -106,7 +102,7 @@ def generate(
         service_path=service_path,
         seed=seed,
     )
-    _logging(settings)
+    _logging(settings, "generator")
     generator = asyncio.run(run_generator(settings))
     typer.echo(f"sent {generator.ticks_done} tick(s), {generator.failures} failed send(s)")
 
@@ -143,7 +139,7 @@ def serve_and_generate(
         ql_url=f"http://{local}:{base.ql_port}",
         orion_url=f"http://{local}:{base.orion_port}",
     )
-    _logging(settings)
+    _logging(settings, "sim")
 
     async def generate_until(stop: asyncio.Event) -> None:
         await run_generator(settings, stop)

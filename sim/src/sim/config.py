@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from settings_cli.logs import LogFormat
 
 
 class Settings(BaseSettings):
@@ -24,6 +25,9 @@ class Settings(BaseSettings):
     )
     log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
         "info", description="Log level of the servers and the generator."
+    )
+    log_format: LogFormat = Field(
+        "text", description="'text' (one readable line) or 'json' (one object a line)."
     )
     store: str = Field(
         "memory", description="Where the QL stand-in keeps rows: 'memory' or 'sqlite:PATH'."

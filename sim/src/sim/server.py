@@ -31,6 +31,8 @@ def _server(app: object, settings: Settings, port: int) -> _Server:
         port=port,
         log_level=settings.log_level,
         access_log=False,
+        # Logging is set up by the command (settings_cli.logs); uvicorn's would add colours.
+        log_config=None,
         lifespan="on",
     )
     return _Server(config)

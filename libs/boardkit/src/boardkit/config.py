@@ -14,6 +14,7 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+from settings_cli.logs import LogFormat
 
 COMMON_ENV_PREFIX = "DAZZLER_BOARD_"
 
@@ -75,6 +76,9 @@ class BoardSettings(BaseSettings):
         description="Most query windows the in-process cache holds (oldest dropped first).",
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
+    log_format: LogFormat = Field(
+        default="text", description="'text' (one readable line) or 'json' (one object a line)."
+    )
     access_log: bool = Field(default=False, description="Log every request (uvicorn).")
     keep_alive_seconds: float = Field(
         default=75.0,

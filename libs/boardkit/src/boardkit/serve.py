@@ -6,17 +6,17 @@ from collections.abc import Callable
 
 import uvicorn
 from settings_cli import load_settings
+from settings_cli.logs import configure_logging
 
 from boardkit.app import BoardApp
 from boardkit.config import BoardSettings
-from boardkit.logs import configure_logging
 
 
 def serve(
     create_app: Callable[[BoardSettings], BoardApp],
     settings: BoardSettings | type[BoardSettings],
 ) -> None:
-    """Serve ``create_app(settings)`` with uvicorn in this process, logging JSON.
+    """Serve ``create_app(settings)`` with uvicorn in this process.
 
     Given the settings class rather than settings, the command line answers ``--help``
     with every environment variable, and a missing or invalid one ends the process with a
@@ -30,7 +30,10 @@ def serve(
             prog=f"python -m {settings_cls.__module__.split('.')[0]}",
             description="Serve a Dazzler board service for every tenant, behind the gateway.",
         )
-    configure_logging(settings.log_level)
+    service = type(settings).__module__.split(".")[0].replace("_", "-")
+    configure_logging(
+        service, settings.log_level, settings.log_format, access_log=settings.access_log
+    )
     app = create_app(settings)
     uvicorn.run(
         app,

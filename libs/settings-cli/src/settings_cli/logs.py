@@ -63,16 +63,24 @@ class JsonFormatter(logging.Formatter):
 
 
 class DemoteToDebug(logging.Filter):
-    """Re-levels a record to DEBUG and lets it through only when DEBUG is enabled."""
+    """Re-levels request lines to DEBUG and lets them through only when DEBUG is enabled.
+
+    It sits on the handler, which each configuration replaces, so a later setup without
+    it (``access_log``) really drops it.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(ACCESS_LOGGERS):
+            return True
         record.levelno, record.levelname = logging.DEBUG, "DEBUG"
         return logging.getLogger().isEnabledFor(logging.DEBUG)
 
 
-def logging_config(service: str, level: str, fmt: LogFormat) -> dict[str, Any]:
+def logging_config(
+    service: str, level: str, fmt: LogFormat, *, access_log: bool = False
+) -> dict[str, Any]:
     """A ``logging.config.dictConfig`` setup (also uvicorn's ``log_config``, so every
-    worker process applies the same)."""
+    worker process applies the same). ``access_log`` keeps request lines at their level."""
     if fmt not in ("text", "json"):
         raise ValueError(f"log format must be 'text' or 'json', got {fmt!r}")
     formatter: dict[str, Any] = (
@@ -80,9 +88,7 @@ def logging_config(service: str, level: str, fmt: LogFormat) -> dict[str, Any]:
     )
     # uvicorn's own loggers carry handlers of their own: drop them, let records reach root.
     quiet = {"handlers": [], "propagate": True}
-    loggers: dict[str, Any] = {name: dict(quiet) for name in ("uvicorn", "uvicorn.error")}
-    for name in ACCESS_LOGGERS:
-        loggers[name] = {**quiet, "filters": ["access"]}
+    loggers = {name: dict(quiet) for name in ("uvicorn", "uvicorn.error", *ACCESS_LOGGERS)}
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -93,6 +99,7 @@ def logging_config(service: str, level: str, fmt: LogFormat) -> dict[str, Any]:
                 "class": "logging.StreamHandler",
                 "formatter": "line",
                 "stream": "ext://sys.stderr",
+                "filters": [] if access_log else ["access"],
             }
         },
         "loggers": loggers,
@@ -100,6 +107,8 @@ def logging_config(service: str, level: str, fmt: LogFormat) -> dict[str, Any]:
     }
 
 
-def configure_logging(service: str, level: str, fmt: LogFormat = "text") -> None:
+def configure_logging(
+    service: str, level: str, fmt: LogFormat = "text", *, access_log: bool = False
+) -> None:
     """Send every record of this process to stderr in ``fmt`` at ``level``."""
-    logging.config.dictConfig(logging_config(service, level, fmt))
+    logging.config.dictConfig(logging_config(service, level, fmt, access_log=access_log))

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from settings_cli.logs import LogFormat
 
 # The ports `make run` gives the boards (docs/architecture.md).
 _DEFAULT_UPSTREAMS: dict[str, list[str]] = {
@@ -150,7 +151,10 @@ class Settings(BaseSettings):
     )
     oidc_tenant_claim: str = Field("tenant", description="Claim that names the token's tenant.")
     oidc_leeway: float = Field(30.0, ge=0, description="Seconds of clock skew allowed.")
-    log_level: str = Field("info", description="Level for the JSON access log and the server.")
+    log_level: str = Field("info", description="Level of the server's log.")
+    log_format: LogFormat = Field(
+        "text", description="'text' (one readable line) or 'json' (one object a line)."
+    )
     shared_secret: SecretStr = Field(
         validation_alias=AliasChoices("shared_secret", "DAZZLER_SHARED_SECRET"),
         description="HMAC secret shared with the boards to sign the tenant context.",

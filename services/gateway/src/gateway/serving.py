@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import gc
 from typing import Any
 
 import uvicorn
-from uvicorn.config import LOGGING_CONFIG
+from settings_cli.logs import logging_config
 
 from gateway.app import GatewayApp, create_app
 from gateway.config import Settings, get_settings
@@ -20,17 +19,9 @@ from gateway.metrics_server import start_metrics_server, workers_registry
 _GC_THRESHOLDS = (7000, 20, 100)
 
 
-def log_config(level: str) -> dict[str, Any]:
-    """Return uvicorn's logging setup plus the gateway's own, applied in every worker."""
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["formatters"]["gateway"] = {"format": "%(levelname)s %(name)s %(message)s"}
-    config["handlers"]["gateway"] = {
-        "class": "logging.StreamHandler",
-        "formatter": "gateway",
-        "stream": "ext://sys.stderr",
-    }
-    config["root"] = {"handlers": ["gateway"], "level": level.upper()}
-    return config
+def log_config(settings: Settings) -> dict[str, Any]:
+    """The shared logging setup (settings_cli.logs), applied in every worker."""
+    return logging_config("gateway", settings.log_level, settings.log_format)
 
 
 def tune_gc() -> None:
@@ -70,7 +61,7 @@ def serve(settings: Settings | None = None) -> None:
         "host": settings.host,
         "port": settings.port,
         "log_level": settings.log_level.lower(),
-        "log_config": log_config(settings.log_level),
+        "log_config": log_config(settings),
         "access_log": False,
         "server_header": False,
         "date_header": False,

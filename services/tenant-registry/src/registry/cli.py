@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -12,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from settings_cli.logs import configure_logging
 from sqlalchemy.orm import Session
 from tenant_context import BOARD_CATALOGUE, MONITOR_BOARD, MonitorSpec
 
@@ -92,13 +92,14 @@ def serve(ctx: typer.Context) -> None:
     from registry.app import create_app
 
     settings = _settings(ctx)
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging("registry", settings.log_level, settings.log_format)
     migrations.upgrade(settings.database_url)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
+        log_config=None,
     )
 
 

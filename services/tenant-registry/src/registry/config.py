@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from settings_cli.logs import LogFormat
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -73,6 +74,9 @@ class Settings(BaseSettings):
         description="After a Redis failure, how long to use PostgreSQL only before retrying.",
     )
     log_level: LogLevel = Field(default="INFO", description="Log level of the service.")
+    log_format: LogFormat = Field(
+        default="text", description="'text' (one readable line) or 'json' (one object a line)."
+    )
 
     @field_validator("database_url")
     @classmethod
