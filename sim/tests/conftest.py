@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
+from dazzler_stack import free_port
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts" / "ql"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

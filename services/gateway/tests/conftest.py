@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,20 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
+from dazzler_stack import free_port
+from dazzler_stack.testing import scratch_database
 
 SECRET = "gateway-tests-shared-secret-0123456789"
 SUPPORT = Path(__file__).parent / "support"
 REDIS_URL = os.environ.get("DAZZLER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-PG_ADMIN = os.environ.get("DAZZLER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-TEST_DB = "dazzler_gateway_test"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -124,11 +116,9 @@ def start_echo(
 
 
 @pytest.fixture(scope="session")
-def registry_database() -> str:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {TEST_DB}")
-    return PG_ADMIN.rsplit("/", 1)[0] + f"/{TEST_DB}"
+def registry_database() -> Iterator[str]:
+    with scratch_database("dazzler_gateway_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from contextlib import contextmanager
 import httpx
 import psycopg
 import redis
+from dazzler_stack import free_port
 from prometheus_client.parser import text_string_to_metric_families
 from registry import migrate as migrations
 from registry.boards import service as board_service
@@ -33,13 +33,6 @@ from registry.tenants import service as tenant_service
 from registry.tenants.schemas import TenantCreate
 
 TENANT = "benchco"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _ensure_database(url: str) -> None:
@@ -69,7 +62,7 @@ def _seed(url: str) -> None:
 
 @contextmanager
 def _server(database_url: str, redis_url: str, prefix: str) -> Iterator[httpx.Client]:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DAZZLER_REGISTRY_DATABASE_URL": database_url,
@@ -155,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
         with _server(args.database_url, args.redis_url, prefix) as client:
             _measure("cache hit", client, args.requests, lambda: None)
             _measure("cache miss", client, args.requests, lambda: cache.delete(key))
-        nowhere = f"redis://127.0.0.1:{_free_port()}/0"
+        nowhere = f"redis://127.0.0.1:{free_port()}/0"
         with _server(args.database_url, nowhere, prefix) as client:
             _measure("redis down", client, args.requests, lambda: None)
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -15,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 import redis
+from dazzler_stack import free_port
+from dazzler_stack.testing import scratch_database
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
@@ -30,17 +30,8 @@ from registry.tokens import service as token_service
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
-TEST_DB = "dazzler_registry_test"
 MACHINE_REDIS = "redis://127.0.0.1:6379/0"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def wait_until(check: Callable[[], bool], *, what: str, deadline: float = 20.0) -> None:
@@ -52,33 +43,22 @@ def wait_until(check: Callable[[], bool], *, what: str, deadline: float = 20.0) 
     raise AssertionError(f"gave up waiting for {what}")
 
 
-def _admin(statement: str) -> None:
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(statement)  # type: ignore[arg-type]
-
-
-def _database_exists(name: str) -> bool:
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        return row is not None
+def _sqlalchemy_url(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 @pytest.fixture(scope="session")
-def database_url() -> str:
-    if not _database_exists(TEST_DB):
-        _admin(f"CREATE DATABASE {TEST_DB}")
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{TEST_DB}"
-    migrations.upgrade(url)
-    return url
+def database_url() -> Iterator[str]:
+    with scratch_database("dazzler_registry_test") as url:
+        migrations.upgrade(_sqlalchemy_url(url))
+        yield _sqlalchemy_url(url)
 
 
 @pytest.fixture
 def scratch_database_url() -> Iterator[str]:
     """A fresh, empty database, dropped afterwards."""
-    name = f"dazzler_registry_scratch_{uuid.uuid4().hex[:10]}"
-    _admin(f"CREATE DATABASE {name}")
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with scratch_database("dazzler_registry_scratch") as url:
+        yield _sqlalchemy_url(url)
 
 
 @pytest.fixture(scope="session")

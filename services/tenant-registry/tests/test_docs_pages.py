@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from dazzler_stack import free_port
 from fastapi.testclient import TestClient
 from registry.app import create_app
 from registry.config import Settings
@@ -69,15 +69,9 @@ def test_docs_pages_stay_out_of_the_schema(docs_client: TestClient) -> None:
     assert not [p for p in paths if p.startswith(("/docs", "/redoc"))]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def served(tmp_path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DAZZLER_REGISTRY_DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}",
