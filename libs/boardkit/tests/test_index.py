@@ -12,6 +12,7 @@ PAGE = """<!DOCTYPE html>
 <body><script id="_dash-config" type="application/json">{"url_base_pathname":null,
 "requests_pathname_prefix":"\\u002f","websocket":{"url":"\\u002f_dash-ws-callback"}}</script>
 <script src="/_dash-component-suites/dash/deps/react.js"></script>
+<script src="/_dash-component-suites/dash/deps/react-dom@18.v4_4_1m1796076595.3.1.min.js"></script>
 <script src="/assets/local.js"></script></body></html>"""
 STATIC = "/dazzler/-/static/0123456789abcdef/"
 
@@ -34,8 +35,12 @@ def test_static_assets_come_from_the_path_every_board_shares():
     for page in (roughnator, sleuth):
         assert f'src="{STATIC}dash/deps/react.js"' in page
         assert f'href="{STATIC}bootstrap/x.css"' in page
+        # Dash's fingerprint holds a file time: the build directory replaces it.
+        assert f'src="{STATIC}dash/deps/react-dom@18.3.1.min.js"' in page
         assert f'href="{STATIC}_favicon.ico?v=4"' in page
         assert "_dash-component-suites" not in page
+        # dcc's chunks for the boards' components, so no board switch waits for one.
+        assert f'<link rel="prefetch" href="{STATIC}dash/dcc/async-graph.js">' in page
     urls = re.compile(r'(?:src|href)="(/dazzler/-/static/[^"]+)"')
     assert urls.findall(roughnator) == urls.findall(sleuth)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from boardkit.index import BoardDash
-from boardkit.static_assets import PLOTLY_JS, SharedAssets, asset_build
+from boardkit.static_assets import PLOTLY_JS, PREFETCHED_CHUNKS, SharedAssets, asset_build
 from boardkit.theme import KIT_CSS
 
 BUILD = "0123456789abcdef"
@@ -113,12 +114,28 @@ def test_the_build_is_the_same_for_every_app_with_the_same_assets():
     assert re.fullmatch(r"[0-9a-f]{16}", asset_build(first))
 
 
+def test_the_build_follows_file_contents_not_file_times():
+    import boardkit
+
+    css = Path(boardkit.__file__).parent / KIT_CSS["relative_package_path"]
+    before = asset_build(_app())
+    times = css.stat()
+    try:
+        # A reinstall gives the same files other times: the build must not move.
+        os.utime(css, (times.st_atime, times.st_mtime + 3600))
+        assert asset_build(_app()) == before
+    finally:
+        os.utime(css, (times.st_atime, times.st_mtime))
+
+
 def test_every_asset_is_servable_before_any_page_was_rendered():
     app = _app()
     asset_build(app)
     assert PLOTLY_JS["relative_package_path"] in app.registered_paths["boardkit"]
     assert KIT_CSS["relative_package_path"] in app.registered_paths["boardkit"]
-    assert "dcc/async-graph.js" in app.registered_paths["dash"]
+    for chunk in PREFETCHED_CHUNKS:
+        package, _, path = chunk.partition("/")
+        assert path in app.registered_paths[package]
 
 
 def test_the_plotly_bundle_draws_every_trace_type_the_boards_use():

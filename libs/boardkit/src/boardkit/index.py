@@ -18,13 +18,14 @@ from typing import Any
 from dash import Dash
 
 from boardkit.context import maybe_context
-from boardkit.static_assets import shared_prefix
+from boardkit.static_assets import PREFETCHED_CHUNKS, shared_prefix, unfingerprinted
 
 _CONFIG_RE = re.compile(
     r'(<script id="_dash-config" type="application/json">)(.*?)(</script>)', re.DOTALL
 )
 _ROOTED_URL_RE = re.compile(r'((?:src|href)=")/(assets/)')
-_STATIC_URL_RE = re.compile(r'((?:src|href)=")/(?:_dash-component-suites/|(_favicon\.ico))')
+_SUITE_URL_RE = re.compile(r'((?:src|href)=")/_dash-component-suites/([^"?]+)')
+_FAVICON_URL_RE = re.compile(r'((?:src|href)=")/(_favicon\.ico)')
 
 
 def with_prefix(page: str, prefix: str, theme: str, title: str, static_prefix: str) -> str:
@@ -47,7 +48,16 @@ def with_prefix(page: str, prefix: str, theme: str, title: str, static_prefix: s
 
     page = _CONFIG_RE.sub(config, page, count=1)
     page = _ROOTED_URL_RE.sub(lambda m: f"{m.group(1)}{safe_prefix}{m.group(2)}", page)
-    page = _STATIC_URL_RE.sub(lambda m: f"{m.group(1)}{safe_static}{m.group(2) or ''}", page)
+    # Dash's fingerprints hold file times, which differ between installs of the same
+    # files; the shared path's build directory already fingerprints them by content.
+    page = _SUITE_URL_RE.sub(
+        lambda m: f"{m.group(1)}{safe_static}{unfingerprinted(m.group(2))}", page
+    )
+    page = _FAVICON_URL_RE.sub(lambda m: f"{m.group(1)}{safe_static}{m.group(2)}", page)
+    prefetch = "".join(
+        f'<link rel="prefetch" href="{safe_static}{chunk}">' for chunk in PREFETCHED_CHUNKS
+    )
+    page = page.replace("</head>", prefetch + "</head>", 1)
     page = page.replace("<html>", f'<html lang="en" data-bs-theme="{html.escape(theme)}">', 1)
     return re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", page, count=1)
 
