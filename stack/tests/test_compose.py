@@ -110,3 +110,10 @@ def test_every_variable_is_a_setting_of_the_service(
 ) -> None:
     env = set(services[service]["environment"]) - NOT_SETTINGS
     assert env - settings_env_names(service) == set()
+
+
+@pytest.mark.parametrize("service", sorted(OUR_IMAGES))
+def test_every_service_logs_json_lines(services, service: str) -> None:
+    env = services[service]["environment"]
+    formats = {key: value for key, value in env.items() if key.endswith("_LOG_FORMAT")}
+    assert list(formats.values()) == ["json"]

@@ -190,3 +190,13 @@ def test_every_variable_is_a_setting_somewhere(objects, settings_env_names) -> N
         known = settings_env_names(DEPLOYMENT_SERVICE[name])
         for container in deployment["spec"]["template"]["spec"]["containers"]:
             assert {e["name"] for e in container.get("env", [])} - known == set(), name
+
+
+def test_every_service_logs_json_lines(objects, settings_env_names) -> None:
+    shared: dict[str, str] = {}
+    for config in _of(objects, "ConfigMap").values():
+        shared.update(config.get("data", {}))
+    for name, service in DEPLOYMENT_SERVICE.items():
+        formats = {k: v for k, v in shared.items() if k in settings_env_names(service)}
+        formats = {k: v for k, v in formats.items() if k.endswith("_LOG_FORMAT")}
+        assert set(formats.values()) == {"json"}, name
