@@ -35,3 +35,23 @@ def test_dem002_theme_and_mode_switch(stack, page):
     body = page.locator("body")
     expect(body).to_have_css("background-color", "rgb(33, 37, 41)", timeout=TIMEOUT)
     assert page.problems == []
+
+
+def test_dem003_figures_use_the_width_below_the_explanation(stack, page):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(stack.page_url())
+    expect(page.locator(".main-svg").first).to_be_visible(timeout=TIMEOUT)
+    about = page.get_by_text("About this board").locator(
+        "xpath=ancestor::div[contains(@class,'card')][1]"
+    )
+    first_figure = page.locator("#showcase-figures > div").first
+    expect(first_figure).to_be_visible(timeout=TIMEOUT)
+    card, figure = about.bounding_box(), first_figure.bounding_box()
+    assert card is not None
+    assert figure is not None
+    # The figures start at the page's left edge, under the explanation, not beside an
+    # empty column.
+    assert figure["y"] > card["y"] + card["height"]
+    assert figure["x"] < card["x"] + card["width"] / 2
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.problems == []

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from board_demo import ids
 from board_demo.figures import cycle_histogram, energy_scatter, output_trend, weekday_heatmap
 from board_demo.layout import DEFAULT_THEME, theme_href
+from board_demo.page_layout import LAYOUT_CSS
 from board_demo.themes import THEMES, stylesheet
 
 _BUILDERS = {
@@ -34,7 +35,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         if theme is None:
             return Response("/* no such theme */\n", status_code=404, media_type="text/css")
         return Response(
-            stylesheet(theme),
+            stylesheet(theme) + LAYOUT_CSS,
             media_type="text/css",
             headers={"Cache-Control": "public, max-age=3600"},
         )

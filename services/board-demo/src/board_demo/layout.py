@@ -9,6 +9,7 @@ from dash.development.base_component import Component
 from tenant_context import TenantContext
 
 from board_demo import ids
+from board_demo.page_layout import BODY_ID, FIGURES_ID
 from board_demo.themes import THEMES
 
 SLUG = "demo"
@@ -139,8 +140,9 @@ def body(context: TenantContext) -> Component:
                     dbc.Col(_echo(slug), lg=3),
                 ]
             ),
-            dbc.Row(graphs),
-        ]
+            dbc.Row(graphs, id=FIGURES_ID),
+        ],
+        id=BODY_ID,
     )
 
 
