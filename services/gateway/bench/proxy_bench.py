@@ -150,7 +150,7 @@ def main() -> None:
         help="comma-separated worker counts, each run for nginx and the gateway alike",
     )
     parser.add_argument(
-        "--gateway-log-level", default="info", help="'warning' turns the access log off"
+        "--gateway-log-level", default="debug", help="'info' or higher turns the access log off"
     )
     parser.add_argument(
         "--baseline-src",

@@ -35,8 +35,9 @@ from gateway.upstream_client import UpstreamClient
 from gateway.upstreams import Upstreams
 
 _log = logging.getLogger("gateway")
-# Log levels at which the access log is written.
-_ACCESS_LOG_LEVELS = frozenset({"trace", "debug", "info"})
+# Log levels at which the access log is written: one line per request would bury every
+# other message (and every readiness probe of a starting stack) at the default level.
+_ACCESS_LOG_LEVELS = frozenset({"trace", "debug"})
 
 
 class GatewayApp:
