@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import importlib
-import subprocess
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from dazzler_stack.testing import scratch_database
 from pydantic import AliasChoices, AliasPath
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,20 +69,8 @@ def settings_env_names() -> Callable[[str], set[str]]:
     return _settings_env_names
 
 
-def _psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture
 def pg_database() -> Iterator[str]:
     """A fresh, empty PostgreSQL database on the machine's server; its URL."""
-    name = f"dazzler_stack_{uuid.uuid4().hex[:12]}"
-    _psql(f"CREATE DATABASE {name}")
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with scratch_database("dazzler_stack") as url:
+        yield url
