@@ -117,3 +117,13 @@ def test_every_service_logs_json_lines(services, service: str) -> None:
     env = services[service]["environment"]
     formats = {key: value for key, value in env.items() if key.endswith("_LOG_FORMAT")}
     assert list(formats.values()) == ["json"]
+
+
+def test_gateway_requires_sign_in_and_never_allows_anonymous(services) -> None:
+    env = services["gateway"]["environment"]
+
+    assert env["DAZZLER_GATEWAY_OIDC_ENABLED"] == "true"
+    assert env["DAZZLER_GATEWAY_OIDC_ISSUER"].startswith("${DAZZLER_GATEWAY_OIDC_ISSUER:?")
+    assert env["DAZZLER_GATEWAY_OIDC_JWKS"].startswith("${DAZZLER_GATEWAY_OIDC_JWKS:?")
+    for service in services.values():
+        assert "DAZZLER_GATEWAY_ALLOW_ANONYMOUS" not in (service.get("environment") or {})

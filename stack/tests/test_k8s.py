@@ -200,3 +200,19 @@ def test_every_service_logs_json_lines(objects, settings_env_names) -> None:
         formats = {k: v for k, v in shared.items() if k in settings_env_names(service)}
         formats = {k: v for k, v in formats.items() if k.endswith("_LOG_FORMAT")}
         assert set(formats.values()) == {"json"}, name
+
+
+def test_gateway_requires_sign_in_and_never_allows_anonymous(objects) -> None:
+    values: dict[str, str] = {}
+    for kind in ("ConfigMap", "Secret"):
+        for obj in _of(objects, kind).values():
+            values.update(obj.get("data", {}))
+            values.update(obj.get("stringData", {}))
+    for deployment in _of(objects, "Deployment").values():
+        for container in deployment["spec"]["template"]["spec"]["containers"]:
+            values.update({e["name"]: e.get("value", "") for e in container.get("env", [])})
+
+    assert values["DAZZLER_GATEWAY_OIDC_ENABLED"] == "true"
+    assert values["DAZZLER_GATEWAY_OIDC_ISSUER"]
+    assert "DAZZLER_GATEWAY_OIDC_JWKS" in values
+    assert "DAZZLER_GATEWAY_ALLOW_ANONYMOUS" not in values
