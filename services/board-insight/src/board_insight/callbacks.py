@@ -40,9 +40,9 @@ from board_insight.data import (
 )
 from board_insight.figures import best_value_figure, kpi_series_figure
 from board_insight.kpis import KpiSeries, kpi_series
-from board_insight.layout import PREVIEW, refresh_seconds
 from board_insight.panels import kpi_panel, kpi_tab, kpi_tab_ids, warnings_alert
 from board_insight.recommendations import read_results
+from board_insight.refresh import PREVIEW, refresh_seconds
 
 _EPOCH = datetime.fromtimestamp(0, UTC)
 CHOOSE = Status("idle", "Choose an insight to see its recommendations.")

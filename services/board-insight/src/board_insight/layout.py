@@ -9,10 +9,9 @@ from dash.development.base_component import Component
 from tenant_context import TenantContext
 
 from board_insight import ids
+from board_insight.callbacks import register
 from board_insight.config import Settings
-
-INSIGHT = "insight"
-PREVIEW = "insight-preview"
+from board_insight.refresh import INSIGHT, PREVIEW, refresh_seconds
 
 _EXPLANATION = """
 The Insight Generator recommends, for each KPI, the parameter settings expected to give
@@ -30,23 +29,6 @@ _GRAPH = {
     PREVIEW: "the KPI's measured values over time from QuantumLeap, with the estimated "
     "best value as a dashed reference line",
 }
-
-
-def refresh_seconds(context: TenantContext, settings: Settings) -> float:
-    """The poll interval: the tenant's ``refresh_seconds`` setting, else the default.
-
-    The report itself changes rarely, so the plain insight board polls at the slower
-    entity-list pace unless the tenant asks otherwise.
-    """
-    fallback = (
-        settings.refresh_seconds if context.board == PREVIEW else (settings.entity_refresh_seconds)
-    )
-    value = context.settings.get("refresh_seconds", fallback)
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        return fallback
-    return seconds if seconds > 0 else fallback
 
 
 def body(context: TenantContext, settings: Settings) -> Component:
@@ -90,7 +72,6 @@ def body(context: TenantContext, settings: Settings) -> Component:
 
 def insight_boards(settings: Settings) -> list[Board]:
     """Both boards the service serves; callbacks are registered by the first only."""
-    from board_insight.callbacks import register
 
     def build(context: TenantContext) -> Component:
         return body(context, settings)

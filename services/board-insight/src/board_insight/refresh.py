@@ -1,0 +1,27 @@
+"""The two boards' slugs and how often each refreshes (read by the page and the callbacks)."""
+
+from __future__ import annotations
+
+from tenant_context import TenantContext
+
+from board_insight.config import Settings
+
+INSIGHT = "insight"
+PREVIEW = "insight-preview"
+
+
+def refresh_seconds(context: TenantContext, settings: Settings) -> float:
+    """The poll interval: the tenant's ``refresh_seconds`` setting, else the default.
+
+    The report itself changes rarely, so the plain insight board polls at the slower
+    entity-list pace unless the tenant asks otherwise.
+    """
+    fallback = (
+        settings.refresh_seconds if context.board == PREVIEW else (settings.entity_refresh_seconds)
+    )
+    value = context.settings.get("refresh_seconds", fallback)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return fallback
+    return seconds if seconds > 0 else fallback
