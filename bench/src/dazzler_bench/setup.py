@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from dazzler_stack import LocalStack
+from dazzler_stack.testing import scratch_database
 
 # board-fams too: the page-weight section switches between three boards of a tenant.
 SERVICES = [
     "sim", "generator", "registry", "board-roughnator", "board-sleuth", "board-fams", "gateway",
 ]  # fmt: skip
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
-
-
-def _psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
-        check=True,
-        capture_output=True,
-    )
 
 
 def tenant_names(count: int) -> list[str]:
@@ -33,21 +23,19 @@ def tenant_names(count: int) -> list[str]:
 @contextmanager
 def bench_stack(tenants: list[str]) -> Iterator[LocalStack]:
     """Start the stack on a throw-away database, grant roughnator and sleuth to every tenant."""
-    database = f"dazzler_bench_{uuid.uuid4().hex[:10]}"
-    _psql(f"CREATE DATABASE {database}")
-    try:
-        with LocalStack(
+    with (
+        scratch_database("dazzler_bench") as database_url,
+        LocalStack(
             SERVICES,
-            database_url=f"{POSTGRES}/{database}",
+            database_url=database_url,
             seed_demo=True,
             env={"generator": {"DAZZLER_SIM_TENANTS": ",".join(tenants)}},
-        ) as stack:
-            for tenant in tenants[1:]:
-                stack.run_command("registry", "tenants", "add", tenant)
-                for board in ("roughnator", "sleuth"):
-                    stack.run_command("registry", "boards", "grant", tenant, board)
-            # A few ticks of data for every tenant before the first viewer arrives.
-            time.sleep(12)
-            yield stack
-    finally:
-        _psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        ) as stack,
+    ):
+        for tenant in tenants[1:]:
+            stack.run_command("registry", "tenants", "add", tenant)
+            for board in ("roughnator", "sleuth"):
+                stack.run_command("registry", "boards", "grant", tenant, board)
+        # A few ticks of data for every tenant before the first viewer arrives.
+        time.sleep(12)
+        yield stack
