@@ -11,9 +11,8 @@ from fastapi.responses import Response
 
 from board_demo import ids
 from board_demo.figures import cycle_histogram, energy_scatter, output_trend, weekday_heatmap
-from board_demo.layout import DEFAULT_THEME, theme_href
 from board_demo.page_layout import LAYOUT_CSS
-from board_demo.themes import THEMES, stylesheet
+from board_demo.themes import DEFAULT_THEME, THEMES, stylesheet, theme_href
 
 _BUILDERS = {
     "trend": output_trend,

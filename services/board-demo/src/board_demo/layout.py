@@ -9,8 +9,9 @@ from dash.development.base_component import Component
 from tenant_context import TenantContext
 
 from board_demo import ids
+from board_demo.callbacks import register
 from board_demo.page_layout import BODY_ID, FIGURES_ID
-from board_demo.themes import THEMES
+from board_demo.themes import DEFAULT_THEME, THEMES, theme_href
 
 SLUG = "demo"
 TITLE = "Showcase"
@@ -31,12 +32,6 @@ BUTTON_COLOURS = (
     "dark",
     "link",
 )
-DEFAULT_THEME = "bootstrap"
-
-
-def theme_href(context: TenantContext, slug: str) -> str:
-    """Where the browser loads a theme's stylesheet (under the board's public prefix)."""
-    return f"{context.public_prefix}themes/{slug}.css"
 
 
 def _switcher(context: TenantContext) -> Component:
@@ -148,6 +143,4 @@ def body(context: TenantContext) -> Component:
 
 def demo_board() -> Board:
     """The board declaration the app factory takes."""
-    from board_demo.callbacks import register
-
     return Board(SLUG, TITLE, EXPLANATION, body=body, register=register)

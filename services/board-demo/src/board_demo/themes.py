@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tenant_context import TenantContext
+
+DEFAULT_THEME = "bootstrap"
 COLOUR_NAMES = ("primary", "secondary", "success", "info", "warning", "danger", "light", "dark")
 
 
@@ -76,6 +79,11 @@ THEMES: dict[str, Theme] = {
         ),
     )
 }
+
+
+def theme_href(context: TenantContext, slug: str) -> str:
+    """Where the browser loads a theme's stylesheet (under the board's public prefix)."""
+    return f"{context.public_prefix}themes/{slug}.css"
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
