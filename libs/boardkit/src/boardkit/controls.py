@@ -8,7 +8,6 @@ from dash.development.base_component import Component
 
 from boardkit import ids
 from boardkit.states import LOADING
-from boardkit.states import status_class as status_class  # insight's import until it moves
 from boardkit.windows import CUSTOM, LAST_N, MAX_LAST_N
 
 WINDOW_CHOICES = [

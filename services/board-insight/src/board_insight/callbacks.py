@@ -13,6 +13,7 @@ from boardkit import (
     Frame,
     MalformedCallback,
     Runtime,
+    Status,
     Stopwatch,
     current_context,
     figure_template,
@@ -23,8 +24,6 @@ from boardkit import (
     tenant_zone,
 )
 from boardkit import ids as kit_ids
-from boardkit.controls import status_class
-from boardkit.states import Status
 from dash import MATCH, Dash, Input, Output, State, callback_context, html, no_update
 from tenant_context import TenantContext
 
@@ -57,7 +56,7 @@ class FrameRows:
 
 
 def _status(status: Status) -> tuple[Any, ...]:
-    return status.message, status.color, status_class(status.kind)
+    return status.message, status.color, status.css_class
 
 
 async def _ids(runtime: Runtime, context: TenantContext, settings: Settings) -> list[str]:
