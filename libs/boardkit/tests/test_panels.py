@@ -183,3 +183,33 @@ def test_slot_and_source_names_must_be_unique() -> None:
         PanelView(view.sources, ("a",), ("a",), view.layout, view.render)
     with pytest.raises(ValueError, match="source names"):
         PanelView((*view.sources, *view.sources), ("a",), (), view.layout, view.render)
+
+
+async def test_a_viewers_control_rerenders_for_that_viewer_only(setup) -> None:
+    controller, _clock, readings, _renders = setup
+    plain = controller.view
+
+    def render(data: SourceData, view: ViewContext) -> Panels:
+        frame = data["readings"]
+        assert isinstance(frame, Frame)
+        unit = view.choices.get("unit") or "readings"
+        return Panels(parts={"headline": f"{len(frame)} {unit}"}, summary="live")
+
+    view = PanelView(plain.sources, (), ("headline",), plain.layout, render, controls=("unit",))
+    scaled = PanelController(controller.runtime, "fams", view)
+    first = await scaled.update(_context(), None, choices={"unit": None})
+    assert first.parts == ["2 readings"]
+    picked = await scaled.update(_context(), first.revision, choices={"unit": "points"})
+    assert picked.parts == ["2 points"]
+    assert picked.revision != first.revision
+    # Another viewer who left the control alone still has nothing new to receive, and the
+    # tenant's source was queried once for both.
+    other = await scaled.update(_context(), first.revision, choices={"unit": None})
+    assert other.parts == [no_update]
+    assert readings.queries == 1
+
+
+def test_control_names_must_be_unique() -> None:
+    view = _view([], Readings(Clock()).fetch)
+    with pytest.raises(ValueError, match="control names"):
+        PanelView(view.sources, (), (), view.layout, view.render, controls=("a", "a"))

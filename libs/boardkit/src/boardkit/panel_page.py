@@ -13,7 +13,7 @@ from boardkit.boards import Board
 from boardkit.context import current_context
 from boardkit.controls import status_line
 from boardkit.panel_updates import PanelController
-from boardkit.panels import PanelView, Slots
+from boardkit.panels import PanelView, Slots, control_id
 from boardkit.runtime import Runtime, Stopwatch
 from boardkit.values import checked_text
 from boardkit.views import ViewContext
@@ -50,13 +50,15 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
         Output(ids.freshness(slug), "children"),
         Output(ids.revision(slug), "data"),
         Input(ids.panel_poll(slug), "n_intervals"),
+        *(Input(control_id(slug, name), "value") for name in view.controls),
         State(ids.revision(slug), "data"),
     )
-    async def refresh(_tick: int | None, shown: Any) -> tuple[Any, ...]:
+    async def refresh(_tick: int | None, *rest: Any) -> tuple[Any, ...]:
         context = current_context()
-        shown = checked_text(shown, "the revision shown")
+        shown = checked_text(rest[-1], "the revision shown")
+        choices = dict(zip(view.controls, rest[:-1], strict=True))
         with Stopwatch(runtime.metrics, context.board, "panels"):
-            outcome = await controller.update(context, shown)
+            outcome = await controller.update(context, shown, choices=choices)
         return outcome.as_tuple()
 
 

@@ -83,14 +83,23 @@ class PanelController:
         self._max_views = 256
 
     async def update(
-        self, context: TenantContext, shown: str | None, now: datetime | None = None
+        self,
+        context: TenantContext,
+        shown: str | None,
+        now: datetime | None = None,
+        choices: Mapping[str, Any] | None = None,
     ) -> PanelOutcome:
-        """The answer for a viewer showing revision ``shown`` (None: nothing yet)."""
+        """The answer for a viewer showing revision ``shown`` (None: nothing yet) with its
+        controls set to ``choices``."""
         now = now or datetime.now(UTC)
+        choices = choices or {}
         sources = await self._fetch(context, now)
         zone = tenant_zone(context.timezone)
-        vctx = ViewContext(theme=context.theme, zone=zone, settings=context.settings, now=now)
-        current, kept = self._rendering(_view_key(context), sources, vctx)
+        vctx = ViewContext(
+            theme=context.theme, zone=zone, settings=context.settings, now=now, choices=choices
+        )
+        key = (*_view_key(context), json.dumps(choices, sort_keys=True, default=str))
+        current, kept = self._rendering(key, sources, vctx)
         older = next((r for r in kept if r.revision == shown), None)
         fresh = _freshness(current.last_time, now, zone)
         if shown == current.revision:

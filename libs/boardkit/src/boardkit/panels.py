@@ -90,6 +90,16 @@ class Slots:
         """A slot for components (text, alerts, tables)."""
         return html.Div("Loading…", id=ids.slot(self._board, name), className=class_name)
 
+    def control(self, name: str) -> dict[str, str]:
+        """The id to give the input component of control ``name`` (its ``value`` reaches
+        ``render`` as ``view.choices[name]``)."""
+        return control_id(self._board, name)
+
+
+def control_id(board: str, name: str) -> dict[str, str]:
+    """The id a panel view's control carries; the kit reads its ``value``."""
+    return {"type": "bk-control", "board": board, "control": name}
+
 
 Layout = Callable[[Slots], Component]
 
@@ -100,6 +110,10 @@ class PanelView:
 
     ``figures`` and ``parts`` name the slots ``layout`` places (every one must be placed
     exactly once); ``render(data, view)`` is pure and returns :class:`Panels`.
+    ``controls`` name the viewer's own inputs ``layout`` places (ids from
+    :meth:`Slots.control`): a change re-renders at once for that viewer, and ``render``
+    reads their values in ``view.choices``. Sources do not see them: every viewer of a
+    tenant shares the same queries.
     """
 
     sources: tuple[Source, ...]
@@ -107,6 +121,7 @@ class PanelView:
     parts: tuple[str, ...]
     layout: Layout
     render: Render
+    controls: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.sources]
@@ -115,3 +130,5 @@ class PanelView:
         slots = [*self.figures, *self.parts]
         if len(set(slots)) != len(slots):
             raise ValueError("slot names must be unique")
+        if len(set(self.controls)) != len(self.controls):
+            raise ValueError("control names must be unique")

@@ -49,6 +49,8 @@ class ViewContext:
     window: Window | None = None
     now: datetime | None = None
     """When a panel view's rendering was made (pure renderers read the time here)."""
+    choices: Mapping[str, Any] = field(default_factory=dict)
+    """A panel view's controls as this viewer has set them, by control name."""
 
 
 Fetch = Callable[[AsyncQuantumLeapClient, FiwareContext, "str | None", Window], Awaitable[Frame]]
