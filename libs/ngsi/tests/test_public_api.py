@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
+from typing import Any
 
 import httpx
 import ngsi
@@ -54,18 +55,72 @@ def test_exception_tree() -> None:
     assert issubclass(ResponseFormatError, NgsiError)
 
 
-def test_sync_and_async_clients_have_the_same_methods() -> None:
-    for sync_cls, async_cls in (
-        (ngsi.QuantumLeapClient, ngsi.AsyncQuantumLeapClient),
-        (ngsi.OrionClient, ngsi.AsyncOrionClient),
-    ):
-        sync_methods = {n: f for n, f in vars(sync_cls).items() if not n.startswith("_")}
-        async_methods = {n: f for n, f in vars(async_cls).items() if not n.startswith("_")}
-        assert sync_methods.keys() == async_methods.keys()
-        for name, function in sync_methods.items():
-            assert inspect.iscoroutinefunction(async_methods[name])
-            assert inspect.signature(function) == inspect.signature(async_methods[name])
-            assert function.__doc__
+CLIENT_METHODS = {
+    "QuantumLeapClient": [
+        "attr_series",
+        "entity_series",
+        "health",
+        "last_values",
+        "list_entities",
+        "notify",
+        "type_attr_series",
+        "type_series",
+        "version",
+    ],
+    "OrionClient": [
+        "create_subscription",
+        "delete_subscription",
+        "get_entity",
+        "get_subscription",
+        "list_entities",
+        "list_subscriptions",
+        "update",
+        "update_subscription",
+        "version",
+    ],
+}
+
+
+def _public_methods(client: object) -> dict[str, Any]:
+    return {name: getattr(client, name) for name in dir(client) if not name.startswith("_")}
+
+
+@pytest.mark.parametrize("name", sorted(CLIENT_METHODS))
+def test_sync_and_async_clients_have_the_same_methods(name: str) -> None:
+    sync_cls = getattr(ngsi, name)
+    async_cls = getattr(ngsi, f"Async{name}")
+    with httpx.Client() as http:
+        sync_methods = _public_methods(sync_cls(http))
+    async_methods = _public_methods(async_cls(httpx.AsyncClient()))
+    assert sorted(sync_methods) == sorted(async_methods) == CLIENT_METHODS[name]
+    for method_name, method in sync_methods.items():
+        twin = async_methods[method_name]
+        assert not inspect.iscoroutinefunction(method)
+        assert inspect.iscoroutinefunction(twin)
+        assert method.__name__ == twin.__name__ == method_name
+        assert method.__doc__
+        assert method.__doc__ == twin.__doc__
+        # The real arguments, not the (*args, **kwargs) the method is run through.
+        parameters = list(inspect.signature(method).parameters)
+        assert parameters[0] == "ctx"
+        assert inspect.signature(method) == inspect.signature(twin)
+
+
+def test_client_methods_show_their_arguments() -> None:
+    with httpx.Client() as http:
+        method = ngsi.QuantumLeapClient(http).entity_series
+    parameters = inspect.signature(method).parameters
+    assert list(parameters)[:3] == ["ctx", "entity_id", "type"]
+    assert parameters["type"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameters["last_n"].default is None
+
+
+def test_client_method_refuses_a_class_that_runs_no_plans() -> None:
+    class NotAClient:
+        version = ngsi.QuantumLeapClient.version
+
+    with pytest.raises(TypeError, match="SyncRunner or an AsyncRunner"):
+        NotAClient().version  # noqa: B018
 
 
 HTTPX_EXCEPTIONS = sorted(

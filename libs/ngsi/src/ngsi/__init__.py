@@ -16,8 +16,7 @@ from ngsi._exceptions import (
 )
 from ngsi._models import EntitySeries, EntitySummary, Health
 from ngsi._orion import AsyncOrionClient, OrionClient
-from ngsi._quantumleap import QuantumLeapClient
-from ngsi._quantumleap_async import AsyncQuantumLeapClient
+from ngsi._quantumleap import AsyncQuantumLeapClient, QuantumLeapClient
 
 __all__ = [
     "ApiError",

@@ -1,56 +1,38 @@
-"""Orion clients, sync and async, over the shared plans in ``_orion_plans``."""
+"""Orion clients, sync and async: every method is written once, over ``_orion_plans``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
 from ngsi import _orion_plans as plans
+from ngsi._client_method import AsyncRunner, ClientMethod, H, PlanRunner, SyncRunner
 from ngsi._context import FiwareContext
-from ngsi._transport import Plan, RetryPolicy, run_async, run_sync
-
-T = TypeVar("T")
+from ngsi._transport import Plan
 
 
-class _OrionBase:
-    def __init__(self, *, max_attempts: int, backoff: float, page_size: int) -> None:
-        if not 1 <= page_size <= plans.ORION_MAX_LIMIT:
-            raise ValueError(f"page_size must be between 1 and {plans.ORION_MAX_LIMIT}")
-        self._retry = RetryPolicy(attempts=max_attempts, backoff=backoff)
-        self._page_size = page_size
-
-
-class OrionClient(_OrionBase):
-    """Sync Orion (NGSI-v2) client over a caller-owned ``httpx.Client``.
-
-    Lists are fetched whole, ``page_size`` (at most Orion's 1000) per request, paging
-    with ``options=count`` and ``Fiware-Total-Count``. Reads are retried on transport
-    errors; writes (``update`` and subscription changes) are sent once.
-
-    Remember that Orion matches ``Fiware-ServicePath`` exactly on queries: use
-    ``service_path="/plant1/#"`` for a subtree.
-    """
-
+class _OrionMethods(PlanRunner[H]):
     def __init__(
         self,
-        http: httpx.Client,
+        http: H,
         *,
         max_attempts: int = 3,
         backoff: float = 0.2,
         page_size: int = plans.ORION_MAX_LIMIT,
     ) -> None:
-        super().__init__(max_attempts=max_attempts, backoff=backoff, page_size=page_size)
-        self._http = http
+        if not 1 <= page_size <= plans.ORION_MAX_LIMIT:
+            raise ValueError(f"page_size must be between 1 and {plans.ORION_MAX_LIMIT}")
+        super().__init__(http, max_attempts=max_attempts, backoff=backoff)
+        self._page_size = page_size
 
-    def _run(self, plan: Plan[T]) -> T:
-        return run_sync(self._http, plan, self._retry)
-
-    def version(self, ctx: FiwareContext | None = None) -> dict[str, Any]:
+    @ClientMethod
+    def version(self, ctx: FiwareContext | None = None) -> Plan[dict[str, Any]]:
         """Orion's ``/version`` document (``{"orion": {"version": ...}}``)."""
-        return self._run(plans.version(ctx or FiwareContext()))
+        return plans.version(ctx or FiwareContext())
 
+    @ClientMethod
     def list_entities(
         self,
         ctx: FiwareContext,
@@ -62,25 +44,24 @@ class OrionClient(_OrionBase):
         attrs: Sequence[str] | None = None,
         key_values: bool = False,
         order_by: str | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> Plan[list[dict[str, Any]]]:
         """All matching entities, normalized or (``key_values``) ``{"id", "type", a: v}``.
 
         ``q`` is Orion's Simple Query Language (``temperature>20;status==on``).
         """
-        return self._run(
-            plans.list_entities(
-                ctx,
-                type=type,
-                id=id,
-                id_pattern=id_pattern,
-                q=q,
-                attrs=attrs,
-                key_values=key_values,
-                order_by=order_by,
-                page_size=self._page_size,
-            )
+        return plans.list_entities(
+            ctx,
+            type=type,
+            id=id,
+            id_pattern=id_pattern,
+            q=q,
+            attrs=attrs,
+            key_values=key_values,
+            order_by=order_by,
+            page_size=self._page_size,
         )
 
+    @ClientMethod
     def get_entity(
         self,
         ctx: FiwareContext,
@@ -89,12 +70,11 @@ class OrionClient(_OrionBase):
         type: str | None = None,
         attrs: Sequence[str] | None = None,
         key_values: bool = False,
-    ) -> dict[str, Any] | None:
+    ) -> Plan[dict[str, Any] | None]:
         """One entity, or ``None`` if Orion has no such entity (404)."""
-        return self._run(
-            plans.get_entity(ctx, entity_id, type=type, attrs=attrs, key_values=key_values)
-        )
+        return plans.get_entity(ctx, entity_id, type=type, attrs=attrs, key_values=key_values)
 
+    @ClientMethod
     def update(
         self,
         ctx: FiwareContext,
@@ -102,38 +82,43 @@ class OrionClient(_OrionBase):
         *,
         action_type: str = "append",
         key_values: bool = False,
-    ) -> None:
+    ) -> Plan[None]:
         """Batch write (``POST /v2/op/update``): append, appendStrict, update, delete or
         replace. Raises ApiError (e.g. 404 NotFound, 422 PartialUpdate) on failure."""
-        self._run(plans.update(ctx, entities, action_type=action_type, key_values=key_values))
+        return plans.update(ctx, entities, action_type=action_type, key_values=key_values)
 
-    def create_subscription(self, ctx: FiwareContext, subscription: Mapping[str, Any]) -> str:
+    @ClientMethod
+    def create_subscription(self, ctx: FiwareContext, subscription: Mapping[str, Any]) -> Plan[str]:
         """Create a subscription in the context's tenant; returns its id."""
-        return self._run(plans.create_subscription(ctx, subscription))
+        return plans.create_subscription(ctx, subscription)
 
-    def list_subscriptions(self, ctx: FiwareContext) -> list[dict[str, Any]]:
+    @ClientMethod
+    def list_subscriptions(self, ctx: FiwareContext) -> Plan[list[dict[str, Any]]]:
         """Every subscription of the tenant under exactly this service path."""
-        return self._run(plans.list_subscriptions(ctx, page_size=self._page_size))
+        return plans.list_subscriptions(ctx, page_size=self._page_size)
 
-    def get_subscription(self, ctx: FiwareContext, subscription_id: str) -> dict[str, Any] | None:
+    @ClientMethod
+    def get_subscription(
+        self, ctx: FiwareContext, subscription_id: str
+    ) -> Plan[dict[str, Any] | None]:
         """One subscription, or ``None`` if there is no such subscription."""
-        return self._run(plans.get_subscription(ctx, subscription_id))
+        return plans.get_subscription(ctx, subscription_id)
 
+    @ClientMethod
     def update_subscription(
         self, ctx: FiwareContext, subscription_id: str, patch: Mapping[str, Any]
-    ) -> None:
+    ) -> Plan[None]:
         """Change some fields of a subscription (``PATCH``)."""
-        self._run(plans.update_subscription(ctx, subscription_id, patch))
+        return plans.update_subscription(ctx, subscription_id, patch)
 
-    def delete_subscription(self, ctx: FiwareContext, subscription_id: str) -> None:
+    @ClientMethod
+    def delete_subscription(self, ctx: FiwareContext, subscription_id: str) -> Plan[None]:
         """Delete a subscription; ApiError 404 if it does not exist."""
-        self._run(plans.delete_subscription(ctx, subscription_id))
+        return plans.delete_subscription(ctx, subscription_id)
 
 
-class AsyncOrionClient(_OrionBase):
-    """Async Orion (NGSI-v2) client over a caller-owned ``httpx.AsyncClient``.
-
-    Same methods, arguments and results as :class:`~ngsi.OrionClient`.
+class OrionClient(_OrionMethods[httpx.Client], SyncRunner):
+    """Sync Orion (NGSI-v2) client over a caller-owned ``httpx.Client``.
 
     Lists are fetched whole, ``page_size`` (at most Orion's 1000) per request, paging
     with ``options=count`` and ``Fiware-Total-Count``. Reads are retried on transport
@@ -143,100 +128,9 @@ class AsyncOrionClient(_OrionBase):
     ``service_path="/plant1/#"`` for a subtree.
     """
 
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        *,
-        max_attempts: int = 3,
-        backoff: float = 0.2,
-        page_size: int = plans.ORION_MAX_LIMIT,
-    ) -> None:
-        super().__init__(max_attempts=max_attempts, backoff=backoff, page_size=page_size)
-        self._http = http
 
-    async def _run(self, plan: Plan[T]) -> T:
-        return await run_async(self._http, plan, self._retry)
+class AsyncOrionClient(_OrionMethods[httpx.AsyncClient], AsyncRunner):
+    """Async Orion (NGSI-v2) client over a caller-owned ``httpx.AsyncClient``.
 
-    async def version(self, ctx: FiwareContext | None = None) -> dict[str, Any]:
-        """Orion's ``/version`` document (``{"orion": {"version": ...}}``)."""
-        return await self._run(plans.version(ctx or FiwareContext()))
-
-    async def list_entities(
-        self,
-        ctx: FiwareContext,
-        *,
-        type: str | Sequence[str] | None = None,
-        id: str | Sequence[str] | None = None,
-        id_pattern: str | None = None,
-        q: str | None = None,
-        attrs: Sequence[str] | None = None,
-        key_values: bool = False,
-        order_by: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """All matching entities, normalized or (``key_values``) ``{"id", "type", a: v}``.
-
-        ``q`` is Orion's Simple Query Language (``temperature>20;status==on``).
-        """
-        return await self._run(
-            plans.list_entities(
-                ctx,
-                type=type,
-                id=id,
-                id_pattern=id_pattern,
-                q=q,
-                attrs=attrs,
-                key_values=key_values,
-                order_by=order_by,
-                page_size=self._page_size,
-            )
-        )
-
-    async def get_entity(
-        self,
-        ctx: FiwareContext,
-        entity_id: str,
-        *,
-        type: str | None = None,
-        attrs: Sequence[str] | None = None,
-        key_values: bool = False,
-    ) -> dict[str, Any] | None:
-        """One entity, or ``None`` if Orion has no such entity (404)."""
-        return await self._run(
-            plans.get_entity(ctx, entity_id, type=type, attrs=attrs, key_values=key_values)
-        )
-
-    async def update(
-        self,
-        ctx: FiwareContext,
-        entities: Sequence[Mapping[str, Any]],
-        *,
-        action_type: str = "append",
-        key_values: bool = False,
-    ) -> None:
-        """Batch write (``POST /v2/op/update``): append, appendStrict, update, delete or
-        replace. Raises ApiError (e.g. 404 NotFound, 422 PartialUpdate) on failure."""
-        await self._run(plans.update(ctx, entities, action_type=action_type, key_values=key_values))
-
-    async def create_subscription(self, ctx: FiwareContext, subscription: Mapping[str, Any]) -> str:
-        """Create a subscription in the context's tenant; returns its id."""
-        return await self._run(plans.create_subscription(ctx, subscription))
-
-    async def list_subscriptions(self, ctx: FiwareContext) -> list[dict[str, Any]]:
-        """Every subscription of the tenant under exactly this service path."""
-        return await self._run(plans.list_subscriptions(ctx, page_size=self._page_size))
-
-    async def get_subscription(
-        self, ctx: FiwareContext, subscription_id: str
-    ) -> dict[str, Any] | None:
-        """One subscription, or ``None`` if there is no such subscription."""
-        return await self._run(plans.get_subscription(ctx, subscription_id))
-
-    async def update_subscription(
-        self, ctx: FiwareContext, subscription_id: str, patch: Mapping[str, Any]
-    ) -> None:
-        """Change some fields of a subscription (``PATCH``)."""
-        await self._run(plans.update_subscription(ctx, subscription_id, patch))
-
-    async def delete_subscription(self, ctx: FiwareContext, subscription_id: str) -> None:
-        """Delete a subscription; ApiError 404 if it does not exist."""
-        await self._run(plans.delete_subscription(ctx, subscription_id))
+    The same methods, arguments, results and errors as :class:`~ngsi.OrionClient`, awaited.
+    """
