@@ -109,3 +109,18 @@ def revision(board: Any) -> Id:
 def panel_poll(board: Any) -> Id:
     """The interval that refreshes a panel view (not the live views' ``poll``)."""
     return _id("panel-poll", board)
+
+
+def location(board: Any) -> Id:
+    """The page address: the board's state lives in its query string."""
+    return _id("location", board)
+
+
+def address_note(board: Any) -> Id:
+    """Says which values in the address were not understood and what is shown instead."""
+    return _id("address-note", board)
+
+
+def chrome(board: Any, part: str) -> Id:
+    """Navigation, title or footer: hidden when the board is embedded (``embed=1``)."""
+    return {"type": "bk-chrome", "board": board, "part": part}

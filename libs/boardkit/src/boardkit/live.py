@@ -16,6 +16,7 @@ from dash.development.base_component import Component
 from tenant_context import TenantContext
 
 from boardkit import ids, states
+from boardkit.address import Address, read_address, write_address
 from boardkit.boards import Board
 from boardkit.context import current_context
 from boardkit.controls import download_control, entity_picker, status_line, window_picker
@@ -30,7 +31,7 @@ from boardkit.values import (
     checked_text,
 )
 from boardkit.views import LiveView, ViewContext, empty_figure
-from boardkit.windows import tenant_zone
+from boardkit.windows import CUSTOM, LAST_N, tenant_zone
 
 
 def live_page_parts(
@@ -64,6 +65,11 @@ def live_page_parts(
     loading = ViewContext(theme=context.theme, zone=zone)
     body = html_div(
         [
+            # refresh=False: control changes push the address without reloading the page.
+            dcc.Location(id=ids.location(slug), refresh=False),
+            dbc.Alert(
+                "", id=ids.address_note(slug), color="warning", is_open=False, dismissable=True
+            ),
             status_line(slug),
             *([view.header(context)] if view.header is not None else []),
             dcc.Graph(
@@ -107,11 +113,13 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         Output(ids.entities(MATCH), "placeholder"),
         Output(ids.entities_note(MATCH), "children"),
         Input(ids.entities_poll(MATCH), "n_intervals"),
+        Input(ids.location(MATCH), "search"),
         State(ids.entities(MATCH), "value"),
     )
-    async def load_entities(_tick: int | None, current: Any) -> tuple[Any, ...]:
+    async def load_entities(_tick: int | None, search: Any, current: Any) -> tuple[Any, ...]:
         context = current_context()
         current = checked_selection(current)
+        search = checked_text(search, "the page address")
         view = live_board(context)
         if view is None or not view.pick_entities:
             return no_update, no_update, no_update, no_update
@@ -127,9 +135,21 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
             # Short enough for the picker; the status line says what is awaited and how.
             return options, no_update, "None yet", f"{view.entity_type} entities appear here."
         value: Any = no_update
+        note = ""
+        asked = read_address(search)[0].entities
+        if asked and ctx.triggered_id != ids.entities_poll(context.board):
+            # Opened from an address, or back/forward: the address decides the selection.
+            known = [entity for entity in asked if entity in found]
+            missing = [_short(entity) for entity in asked if entity not in found]
+            if missing:
+                note = "Not found, so not shown: " + ", ".join(missing)
+            wanted = known if view.multi else known[:1]
+            if wanted and wanted != chosen:
+                value = wanted if view.multi else wanted[0]
+            chosen = chosen or wanted
         if not chosen:
             value = [found[0]] if view.multi else found[0]
-        return options, value, "Choose…", ""
+        return options, value, "Choose…", note
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
         """function(choice) {
@@ -139,6 +159,77 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         Output(ids.last_n_row(MATCH), "style"),
         Output(ids.custom_range(MATCH), "style"),
         Input(ids.window(MATCH), "value"),
+    )
+
+    @app.callback(
+        Output(ids.location(MATCH), "search"),
+        Output(ids.window(MATCH), "value"),
+        Output(ids.last_n(MATCH), "value"),
+        Output(ids.range_start(MATCH), "value"),
+        Output(ids.range_end(MATCH), "value"),
+        Output(ids.address_note(MATCH), "children"),
+        Output(ids.address_note(MATCH), "is_open"),
+        Input(ids.location(MATCH), "search"),
+        Input(ids.entities(MATCH), "value"),
+        Input(ids.window(MATCH), "value"),
+        Input(ids.last_n(MATCH), "value"),
+        Input(ids.range_start(MATCH), "value"),
+        Input(ids.range_end(MATCH), "value"),
+    )
+    async def address(
+        search: Any, selection: Any, choice: Any, last_n: Any, start: Any, end: Any
+    ) -> tuple[Any, ...]:
+        """Address and controls kept in step: a new address (opened, back/forward) sets
+        the controls; a control change writes the address (one history entry)."""
+        context = current_context()
+        search = checked_text(search, "the page address")
+        view = live_board(context)
+        if view is None:
+            return (no_update,) * 7
+        asked, notices = read_address(search)
+        triggered = ctx.triggered_id
+        if triggered is None or triggered == ids.location(context.board):
+            note = "Not understood in the address, so the default is shown: " + "; ".join(notices)
+            return (
+                no_update,
+                asked.window or view.default_window,
+                asked.last_n or view.default_last_n,
+                asked.start,
+                asked.end,
+                note if notices else "",
+                bool(notices),
+            )
+        choice = checked_text(choice, "the time window")
+        shown = Address(
+            entities=tuple(selection_values(checked_selection(selection))),
+            window=choice,
+            last_n=_whole(last_n) if choice == LAST_N else None,
+            start=checked_text(start, "the start of the range") if choice == CUSTOM else None,
+            end=checked_text(end, "the end of the range") if choice == CUSTOM else None,
+            theme=asked.theme,
+            embed=asked.embed,
+        )
+        wanted = write_address(shown)
+        return (
+            wanted if wanted != (search or "") else no_update,
+            *(no_update,) * 6,
+        )
+
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        """function(search) {
+            var query = new URLSearchParams(search || '');
+            var theme = query.get('theme');
+            var root = document.querySelector('[data-bs-theme]');
+            if (root && (theme === 'light' || theme === 'dark')) {
+                root.setAttribute('data-bs-theme', theme);
+            }
+            var hide = query.get('embed') === '1' ? {display: 'none'} : {};
+            return [hide, hide, hide];
+        }""",
+        Output(ids.chrome(MATCH, "nav"), "style"),
+        Output(ids.chrome(MATCH, "title"), "style"),
+        Output(ids.chrome(MATCH, "footer"), "style"),
+        Input(ids.location(MATCH), "search"),
     )
 
     @app.callback(
@@ -156,6 +247,7 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         Input(ids.range_end(MATCH), "value"),
         Input(ids.poll(MATCH), "n_intervals"),
         State(ids.cursor(MATCH), "data"),
+        State(ids.location(MATCH), "search"),
     )
     async def refresh(
         selection: Any,
@@ -165,8 +257,12 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         end: str | None,
         _tick: int | None,
         cursor: Mapping[str, Any] | None,
+        search: Any,
     ) -> tuple[Any, ...]:
         context = current_context()
+        theme = read_address(checked_text(search, "the page address"))[0].theme
+        if theme is not None and theme != context.theme:
+            context = context.model_copy(update={"theme": theme})
         selection = checked_selection(selection)
         choice = checked_text(choice, "the time window")
         last_n = checked_number(last_n, "the number of points")
@@ -212,6 +308,17 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
             "type": "text/csv",
             "base64": False,
         }
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number of points for the address, or None (the address then leaves it out:
+    what is being typed is not a state worth sharing)."""
+    number = checked_number(value, "the number of points")
+    if isinstance(number, str):
+        return int(number) if number.strip().isdigit() else None
+    if isinstance(number, int | float) and number == int(number):
+        return int(number)
+    return None
 
 
 def _short(entity_id: str) -> str:

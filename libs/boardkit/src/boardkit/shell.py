@@ -42,6 +42,7 @@ def navbar(context: TenantContext) -> Component:
             ],
             fluid=True,
         ),
+        id=ids.chrome(context.board, "nav"),
         color="body-tertiary",
         dark=context.theme == "dark",
         className="mb-3 border-bottom",
@@ -76,6 +77,7 @@ def footer(context: TenantContext) -> Component:
             ),
             fluid=True,
         ),
+        id=ids.chrome(context.board, "footer"),
         className="mt-auto border-top",
     )
 
@@ -89,7 +91,9 @@ def page(context: TenantContext, board: Board, body: Component, side: list[Compo
             navbar(context),
             dbc.Container(
                 [
-                    html.H1(board.title, className="h3 mb-3"),
+                    html.H1(
+                        board.title, id=ids.chrome(context.board, "title"), className="h3 mb-3"
+                    ),
                     dbc.Row(
                         [
                             dbc.Col([*side, explanation_card(board)], md=4, lg=3),
