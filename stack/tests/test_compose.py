@@ -7,18 +7,13 @@ from typing import Any
 
 import pytest
 import yaml
+from dazzler_stack.catalogue import SERVICES, ServiceSpec, image_build_args
 
-OUR_IMAGES = {
-    "tenant-registry": "services/tenant-registry/Dockerfile",
-    "gateway": "services/gateway/Dockerfile",
-    "board-roughnator": "services/board-roughnator/Dockerfile",
-    "board-sleuth": "services/board-sleuth/Dockerfile",
-    "board-fams": "services/board-fams/Dockerfile",
-    "board-insight": "services/board-insight/Dockerfile",
-    "board-demo": "services/board-demo/Dockerfile",
-    "board-monitor": "services/board-monitor/Dockerfile",
-    "generator": "sim/Dockerfile",
+# Our compose services, each the catalogue entry it deploys.
+DEPLOYED: dict[str, ServiceSpec] = {
+    spec.deployed_as: spec for spec in SERVICES.values() if spec.deployed_as is not None
 }
+OUR_IMAGES = set(DEPLOYED)
 FIWARE_AND_STORES = {"mongo", "orion", "crate", "quantumleap", "postgres", "redis"}
 # Variables that belong to the platform, not to a Settings class.
 NOT_SETTINGS = {"PYTHONUNBUFFERED"}
@@ -48,11 +43,34 @@ def test_third_party_images_are_pinned(services) -> None:
     assert services["orion"]["image"].startswith("fiware/orion:")
 
 
-def test_our_services_are_built_from_their_dockerfile(services, root: Path) -> None:
-    for name, dockerfile in OUR_IMAGES.items():
+def test_our_services_are_built_from_the_one_dockerfile_as_catalogued(services, root: Path) -> None:
+    for name, spec in DEPLOYED.items():
         build = services[name]["build"]
-        assert build == {"context": ".", "dockerfile": dockerfile}
-        assert (root / dockerfile).is_file()
+        assert build == {
+            "context": ".",
+            "dockerfile": "deploy/Dockerfile",
+            "args": image_build_args(spec),
+        }, name
+        assert services[name]["image"].startswith(f"{spec.image}:"), name
+    assert (root / "deploy" / "Dockerfile").is_file()
+
+
+@pytest.mark.parametrize("service", sorted(OUR_IMAGES))
+def test_every_variable_has_the_catalogue_settings_prefix(services, service: str) -> None:
+    prefix = DEPLOYED[service].env_prefix
+    env = set(services[service]["environment"]) - NOT_SETTINGS - {"DAZZLER_SHARED_SECRET"}
+    assert {name for name in env if not name.startswith(prefix)} == set()
+
+
+@pytest.mark.parametrize("service", sorted(n for n, s in DEPLOYED.items() if s.ports))
+def test_services_listen_and_are_probed_on_the_catalogue_ports(services, service: str) -> None:
+    spec = DEPLOYED[service]
+    env = services[service]["environment"]
+    # A port the compose file does not set is the Settings default, checked elsewhere.
+    http = dict(zip((s for _, s in spec.ports), spec.default_ports, strict=True))["PORT"]
+    assert env.get(f"{spec.env_prefix}PORT", str(http)) == str(http)
+    probe = " ".join(services[service]["healthcheck"]["test"])
+    assert f"localhost:{http}{spec.ready_path}" in probe
 
 
 def test_dependencies_wait_for_health(services) -> None:
@@ -62,7 +80,7 @@ def test_dependencies_wait_for_health(services) -> None:
             assert condition == {"condition": "service_healthy"}, name
     assert set(services["gateway"]["depends_on"]) >= {
         "tenant-registry",
-        *(n for n in OUR_IMAGES if n.startswith("board-")),
+        *(n for n in sorted(OUR_IMAGES) if n.startswith("board-")),
     }
 
 
@@ -92,7 +110,7 @@ def test_gateway_reaches_boards_by_service_name(services) -> None:
 
 
 def test_secret_comes_from_the_environment(services) -> None:
-    for name in ("gateway", *(n for n in OUR_IMAGES if n.startswith("board-"))):
+    for name in ("gateway", *(n for n in sorted(OUR_IMAGES) if n.startswith("board-"))):
         secret = services[name]["environment"]["DAZZLER_SHARED_SECRET"]
         assert secret.startswith("${DAZZLER_SHARED_SECRET:?"), name
 

@@ -9,21 +9,18 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from dazzler_stack.catalogue import SERVICES, ServiceSpec
 
 Obj = dict[str, Any]
-BOARDS = [
-    "board-roughnator",
-    "board-sleuth",
-    "board-fams",
-    "board-insight",
-    "board-demo",
-    "board-monitor",
-]
-DEPLOYMENT_SERVICE = {
-    "gateway": "gateway",
-    "tenant-registry": "registry",
-    **{board: board for board in BOARDS},
+# The Deployments: every catalogued service that listens (the generator has no place in a
+# cluster, where real FIWARE services hold the data), by Deployment name.
+DEPLOYED: dict[str, ServiceSpec] = {
+    spec.deployed_as: spec
+    for spec in SERVICES.values()
+    if spec.deployed_as is not None and spec.ports
 }
+BOARDS = [name for name in DEPLOYED if name.startswith("board-")]
+DEPLOYMENT_SERVICE = {name: spec.name for name, spec in DEPLOYED.items()}
 
 
 def _render_in_python(directory: Path) -> list[Obj]:
@@ -216,3 +213,21 @@ def test_gateway_requires_sign_in_and_never_allows_anonymous(objects) -> None:
     assert values["DAZZLER_GATEWAY_OIDC_ISSUER"]
     assert "DAZZLER_GATEWAY_OIDC_JWKS" in values
     assert "DAZZLER_GATEWAY_ALLOW_ANONYMOUS" not in values
+
+
+def test_deployments_run_the_catalogue_image_ports_and_prefix(objects) -> None:
+    for name, deployment in _of(objects, "Deployment").items():
+        spec = DEPLOYED[name]
+        pod = deployment["spec"]["template"]["spec"]
+        for container in pod["containers"] + pod.get("initContainers", []):
+            assert container["image"].startswith(f"{spec.image}:"), name
+            env = {e["name"] for e in container.get("env", [])}
+            assert {e for e in env if not e.startswith(spec.env_prefix)} == set(), name
+        container = pod["containers"][0]
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        env_values = {e["name"]: e.get("value") for e in container.get("env", [])}
+        for (port_name, setting), port in zip(spec.ports, spec.default_ports, strict=True):
+            if port_name in ports:
+                assert ports[port_name] == port, (name, port_name)
+            assert env_values.get(spec.env_prefix + setting, str(port)) == str(port), name
+        assert ports["http"] == spec.default_ports[0], name

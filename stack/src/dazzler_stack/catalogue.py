@@ -1,8 +1,14 @@
-"""The processes that make up a local Dazzler stack and how each one is started and probed."""
+"""The processes that make up Dazzler: how each is started, probed, built and deployed.
+
+This is the one place for the per-service facts. The Procfile, ``deploy/Dockerfile``'s build
+arguments in docker-compose.yml and the Kubernetes manifests in deploy/k8s repeat some of
+them; stack/tests checks each of those against this catalogue.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,6 +18,10 @@ class ServiceSpec:
     ``env_prefix`` is the prefix of the service's pydantic settings; ``ports`` names the
     listening sockets the process opens, each with the setting (without prefix) that
     chooses its port. A process with no ports (the generator) is ready once started.
+    ``package_dir`` is the workspace member that holds it and ``deployed_as`` the name of
+    its docker-compose service and Kubernetes Deployment (``None``: not deployed, the real
+    FIWARE services stand in for it). ``live_path`` answers while the process runs, whatever
+    its dependencies do: the image's HEALTHCHECK probes it.
     """
 
     name: str
@@ -20,7 +30,10 @@ class ServiceSpec:
     env_prefix: str
     ports: tuple[tuple[str, str], ...]
     default_ports: tuple[int, ...]
+    package_dir: str
+    deployed_as: str | None
     ready_path: str = "/readyz"
+    live_path: str = "/healthz"
 
     @property
     def argv(self) -> tuple[str, ...]:
@@ -32,6 +45,34 @@ class ServiceSpec:
         """The names of this service's sockets, e.g. ``("http",)`` or ``("ql", "orion")``."""
         return tuple(name for name, _ in self.ports)
 
+    @property
+    def package(self) -> str:
+        """The distribution name of its workspace member, e.g. ``dazzler-board-demo``."""
+        return f"dazzler-{PurePosixPath(self.package_dir).name}"
+
+    @property
+    def image(self) -> str:
+        """The name of the image ``deploy/Dockerfile`` builds for its workspace member."""
+        return f"dazzler/{PurePosixPath(self.package_dir).name}"
+
+
+def image_build_args(spec: ServiceSpec) -> dict[str, str]:
+    """The ``--build-arg`` values that make ``deploy/Dockerfile`` the image of ``spec``.
+
+    A process with no socket of its own (the generator) runs in the image of the service
+    that shares its workspace member, so it gets that service's arguments.
+    """
+    spec = next(o for o in SERVICES.values() if o.package_dir == spec.package_dir and o.ports)
+    return {
+        "PACKAGE_DIR": spec.package_dir,
+        "PACKAGE": spec.package,
+        "MODULE": spec.module,
+        "ARGS": " ".join(spec.args),
+        "SETTINGS_PREFIX": spec.env_prefix,
+        "PORT": str(spec.default_ports[0]),
+        "HEALTH_PATH": spec.live_path,
+    }
+
 
 def _board(name: str, module: str, prefix: str, port: int) -> ServiceSpec:
     return ServiceSpec(
@@ -41,6 +82,8 @@ def _board(name: str, module: str, prefix: str, port: int) -> ServiceSpec:
         env_prefix=prefix,
         ports=(("http", "PORT"),),
         default_ports=(port,),
+        package_dir=f"services/{name}",
+        deployed_as=name,
     )
 
 
@@ -54,8 +97,11 @@ SERVICES: dict[str, ServiceSpec] = {
             env_prefix="DAZZLER_SIM_",
             ports=(("ql", "QL_PORT"), ("orion", "ORION_PORT")),
             default_ports=(8668, 1026),
+            package_dir="sim",
+            deployed_as=None,
             # Both stand-ins answer /version as soon as they serve, like the real ones.
             ready_path="/version",
+            live_path="/version",
         ),
         ServiceSpec(
             name="generator",
@@ -64,6 +110,8 @@ SERVICES: dict[str, ServiceSpec] = {
             env_prefix="DAZZLER_SIM_",
             ports=(),
             default_ports=(),
+            package_dir="sim",
+            deployed_as="generator",
         ),
         ServiceSpec(
             name="registry",
@@ -72,6 +120,8 @@ SERVICES: dict[str, ServiceSpec] = {
             env_prefix="DAZZLER_REGISTRY_",
             ports=(("http", "PORT"),),
             default_ports=(8001,),
+            package_dir="services/tenant-registry",
+            deployed_as="tenant-registry",
         ),
         ServiceSpec(
             name="gateway",
@@ -81,6 +131,8 @@ SERVICES: dict[str, ServiceSpec] = {
             # /metrics names tenants, so it has a socket of its own, off the public port.
             ports=(("http", "PORT"), ("metrics", "METRICS_PORT")),
             default_ports=(8000, 9000),
+            package_dir="services/gateway",
+            deployed_as="gateway",
         ),
         _board("board-roughnator", "board_roughnator", "DAZZLER_ROUGHNATOR_", 8101),
         _board("board-sleuth", "board_sleuth", "DAZZLER_SLEUTH_", 8102),
