@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dazzler_stack.__main__ import main
 from dazzler_stack.catalogue import SERVICES, ServiceSpec, image_build_args
 
 DOCKERFILE = "deploy/Dockerfile"
@@ -109,3 +111,20 @@ def test_settings_default_to_the_catalogue_ports(spec: ServiceSpec) -> None:
 def test_a_process_without_a_port_gets_the_image_of_its_package() -> None:
     generator = SERVICES["generator"]
     assert image_build_args(generator) == image_build_args(SERVICES["sim"])
+
+
+def test_build_command_builds_the_catalogue_image_from_the_root(capsys) -> None:
+    assert main(["build-command", "board-demo", "--tag", "1.2.3"]) == 0
+    words = shlex.split(capsys.readouterr().out)
+    assert words[:3] == ["docker", "build", "--file=deploy/Dockerfile"]
+    assert words[-2:] == ["--tag=dazzler/board-demo:1.2.3", "."]
+    build_args = dict(w.removeprefix("--build-arg=").split("=", 1) for w in words[3:-2])
+    assert build_args == image_build_args(SERVICES["board-demo"])
+
+
+def test_build_command_of_an_unknown_service_is_refused(capsys) -> None:
+    assert main(["build-command", "board-nope"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "unknown service 'board-nope'" in captured.err
+    assert "board-demo" in captured.err

@@ -1,10 +1,11 @@
-"""Command line: ``python -m dazzler_stack run``."""
+"""Command line: ``python -m dazzler_stack run`` and ``... build-command SERVICE``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from dazzler_stack.catalogue import UnknownService, docker_build_command, service_spec
 from dazzler_stack.config import get_settings
 from dazzler_stack.local import CommandFailed
 from dazzler_stack.procfile import ProcfileError
@@ -20,7 +21,20 @@ def main(argv: list[str] | None = None) -> int:
         help="start the whole stack locally (settings: DAZZLER_PORT, DAZZLER_STACK_*, "
         "DATABASE_URL, REDIS_URL)",
     )
-    parser.parse_args(argv)
+    build = commands.add_parser(
+        "build-command",
+        help="print the `docker build` command of a service's image (pipe it to sh)",
+    )
+    build.add_argument("service", help="a service of the catalogue, e.g. board-demo")
+    build.add_argument("--tag", default="latest", help="the image tag (default: latest)")
+    args = parser.parse_args(argv)
+    if args.command == "build-command":
+        try:
+            print(docker_build_command(service_spec(args.service), args.tag))
+        except UnknownService as exc:
+            print(f"dazzler_stack: {exc}", file=sys.stderr)
+            return 2
+        return 0
     try:
         return run(get_settings())
     except (ProcfileError, CommandFailed) as exc:

@@ -7,6 +7,7 @@ them; stack/tests checks each of those against this catalogue.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -72,6 +73,13 @@ def image_build_args(spec: ServiceSpec) -> dict[str, str]:
         "PORT": str(spec.default_ports[0]),
         "HEALTH_PATH": spec.live_path,
     }
+
+
+def docker_build_command(spec: ServiceSpec, tag: str) -> str:
+    """The shell command, run from the repository root, that builds the image of ``spec``."""
+    build_args = [f"--build-arg={key}={value}" for key, value in image_build_args(spec).items()]
+    words = ["docker", "build", "--file=deploy/Dockerfile", *build_args]
+    return shlex.join([*words, f"--tag={spec.image}:{tag}", "."])
 
 
 def _board(name: str, module: str, prefix: str, port: int) -> ServiceSpec:
