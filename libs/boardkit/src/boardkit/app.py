@@ -27,6 +27,7 @@ from boardkit.context import (
     catalogue_service,
     maybe_context,
 )
+from boardkit.framing import FrameAncestors
 from boardkit.guard import CallbackGuard, CallbackShapes, SuiteGuard, on_callback_error
 from boardkit.index import BoardDash
 from boardkit.live import live_page_parts, register_live_callbacks
@@ -144,8 +145,10 @@ def create_board_app(
 
     server.router.lifespan_context = lifespan
     secret = settings.shared_secret.get_secret_value()
-    guarded = CallbackGuard(
-        SuiteGuard(server, dash_app.registered_paths), CallbackShapes(dash_app.callback_map)
+    guarded = FrameAncestors(
+        CallbackGuard(
+            SuiteGuard(server, dash_app.registered_paths), CallbackShapes(dash_app.callback_map)
+        )
     )
     gated = TenantGate(
         guarded,
