@@ -21,7 +21,15 @@ from boardkit.failures import FailureKind
 from boardkit.frames import ENTITY, Frame, frame_from_series, merge_frames
 from boardkit.gaps import with_gaps
 from boardkit.guard import MalformedCallback
-from boardkit.panels import Panels, PanelView, Slots, Source, SourceData, SourceRequest
+from boardkit.panels import (
+    Panels,
+    PanelView,
+    Slots,
+    Source,
+    SourceData,
+    SourceRequest,
+    control_id,
+)
 from boardkit.runtime import Runtime, Stopwatch, fiware_context
 from boardkit.serve import serve
 from boardkit.shared_cache import RedisCache
@@ -71,6 +79,7 @@ __all__ = [
     "Window",
     "WindowCache",
     "__version__",
+    "control_id",
     "create_board_app",
     "current_context",
     "download_control",

@@ -77,6 +77,11 @@ class Slots:
         self._board = board
         self._loading = loading
 
+    @property
+    def view(self) -> ViewContext:
+        """The request's theme and zone, for controls that start from them."""
+        return self._loading
+
     def figure(self, name: str, height: str = "40vh") -> Component:
         """A figure slot, showing *Loading…* until the first answer."""
         return dcc.Graph(
@@ -90,14 +95,15 @@ class Slots:
         """A slot for components (text, alerts, tables)."""
         return html.Div("Loading…", id=ids.slot(self._board, name), className=class_name)
 
-    def control(self, name: str) -> dict[str, str]:
+    def control(self, name: str) -> dict[str, Any]:
         """The id to give the input component of control ``name`` (its ``value`` reaches
         ``render`` as ``view.choices[name]``)."""
         return control_id(self._board, name)
 
 
-def control_id(board: str, name: str) -> dict[str, str]:
-    """The id a panel view's control carries; the kit reads its ``value``."""
+def control_id(board: Any, name: str) -> dict[str, Any]:
+    """The id a panel view's control carries; the kit reads its ``value``. ``board`` may
+    be a pattern (``MATCH``) for a board's own callbacks on the same component."""
     return {"type": "bk-control", "board": board, "control": name}
 
 

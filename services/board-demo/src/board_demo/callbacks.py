@@ -1,29 +1,21 @@
-"""Callbacks and the theme stylesheet route of the showcase."""
+"""The showcase's page-wide switches: colour theme stylesheet (route and link) and the
+light/dark mode of the whole page. Figures and echo are the panel view's (render.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from boardkit import MalformedCallback, Runtime, current_context, figure_template
+from boardkit import MalformedCallback, Runtime, control_id, current_context
 from dash import MATCH, Dash, Input, Output
 from fastapi import FastAPI
 from fastapi.responses import Response
 
 from board_demo import ids
-from board_demo.figures import cycle_histogram, energy_scatter, output_trend, weekday_heatmap
 from board_demo.page_layout import LAYOUT_CSS
+from board_demo.render import MODE
 from board_demo.themes import DEFAULT_THEME, THEMES, stylesheet, theme_href
-
-_BUILDERS = {
-    "trend": output_trend,
-    "scatter": energy_scatter,
-    "histogram": cycle_histogram,
-    "heatmap": weekday_heatmap,
-}
 
 
 def register(app: Dash, runtime: Runtime) -> None:
-    """Register the showcase's callbacks and its stylesheet route, once for the app."""
+    """Register the theme stylesheet route and the switches' callbacks, once for the app."""
     del runtime  # the showcase reads no data source
     server: FastAPI = app.server
 
@@ -38,13 +30,6 @@ def register(app: Dash, runtime: Runtime) -> None:
             media_type="text/css",
             headers={"Cache-Control": "public, max-age=3600"},
         )
-
-    @app.callback(
-        Output(ids.echo_output(MATCH), "children"),
-        Input(ids.echo_input(MATCH), "value"),
-    )
-    def echo(value: str | None) -> str:
-        return f"You typed: {value}" if value else "You typed nothing yet."
 
     @app.callback(
         Output(ids.theme_css(MATCH), "href"),
@@ -67,12 +52,5 @@ def register(app: Dash, runtime: Runtime) -> None:
             return value;
         }""",
         Output(ids.mode_applied(MATCH), "data"),
-        Input(ids.mode(MATCH), "value"),
+        Input(control_id(MATCH, MODE), "value"),
     )
-
-    outputs = [Output(ids.figure(kind, MATCH), "figure") for kind in ids.FIGURES]
-
-    @app.callback(*outputs, Input(ids.mode(MATCH), "value"))
-    def figures(mode: str | None) -> tuple[Any, ...]:
-        template = figure_template("dark" if mode == "dark" else "light")
-        return tuple(_BUILDERS[kind](template) for kind in ids.FIGURES)

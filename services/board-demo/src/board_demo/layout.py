@@ -1,17 +1,18 @@
-"""The showcase's declaration and page body (built per request)."""
+"""The showcase's declaration: a panel view whose controls are the viewer's mode and typed
+text, laid out with the colour samples and the theme picker."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from boardkit import Board
+from boardkit import Board, PanelView, Slots
 from dash import dcc, html
 from dash.development.base_component import Component
-from tenant_context import TenantContext
 
 from board_demo import ids
 from board_demo.callbacks import register
 from board_demo.page_layout import BODY_ID, FIGURES_ID
-from board_demo.themes import DEFAULT_THEME, THEMES, theme_href
+from board_demo.render import CONTROLS, ECHO, FIGURES, MODE, PARTS, render
+from board_demo.themes import DEFAULT_THEME, THEMES
 
 SLUG = "demo"
 TITLE = "Showcase"
@@ -34,19 +35,18 @@ BUTTON_COLOURS = (
 )
 
 
-def _switcher(context: TenantContext) -> Component:
-    slug = context.board
+def _switcher(slots: Slots, slug: str) -> Component:
     card: Component = dbc.Card(
         dbc.CardBody(
             [
                 dbc.Label("Mode"),
                 dbc.RadioItems(
-                    id=ids.mode(slug),
+                    id=slots.control(MODE),
                     options=[
                         {"label": "Light", "value": "light"},
                         {"label": "Dark", "value": "dark"},
                     ],
-                    value=context.theme,
+                    value=slots.view.theme,
                     inline=True,
                     className="mb-2",
                 ),
@@ -56,11 +56,8 @@ def _switcher(context: TenantContext) -> Component:
                     options=[{"label": t.label, "value": t.slug} for t in THEMES.values()],
                     value=DEFAULT_THEME,
                 ),
-                html.Link(
-                    id=ids.theme_css(slug),
-                    rel="stylesheet",
-                    href=theme_href(context, DEFAULT_THEME),
-                ),
+                # Its address (under the tenant's prefix) is set as the page loads.
+                html.Link(id=ids.theme_css(slug), rel="stylesheet"),
                 dcc.Store(id=ids.mode_applied(slug)),
             ]
         ),
@@ -95,15 +92,15 @@ def _colours() -> Component:
     return card
 
 
-def _echo(slug: str) -> Component:
+def _echo(slots: Slots) -> Component:
     card: Component = dbc.Card(
         dbc.CardBody(
             [
                 html.H2("Echo", className="h5"),
                 dbc.Input(
-                    id=ids.echo_input(slug), placeholder="Type something…", type="text", value=""
+                    id=slots.control(ECHO), placeholder="Type something…", type="text", value=""
                 ),
-                html.P("You typed nothing yet.", id=ids.echo_output(slug), className="mt-2 mb-0"),
+                slots.part(ECHO, class_name="mt-2 mb-0"),
             ]
         ),
         className="mb-3",
@@ -111,28 +108,18 @@ def _echo(slug: str) -> Component:
     return card
 
 
-def body(context: TenantContext) -> Component:
+def layout(slots: Slots, slug: str = SLUG) -> Component:
     """Theme switcher, colour buttons, echo and four sample figures."""
-    slug = context.board
     graphs = [
-        dbc.Col(
-            dcc.Graph(
-                id=ids.figure(kind, slug),
-                config={"displaylogo": False, "responsive": True},
-                style={"height": "45vh"},
-            ),
-            lg=6,
-            className="mb-3",
-        )
-        for kind in ids.FIGURES
+        dbc.Col(slots.figure(kind, height="45vh"), lg=6, className="mb-3") for kind in FIGURES
     ]
     return html.Div(
         [
             dbc.Row(
                 [
-                    dbc.Col(_switcher(context), lg=4),
+                    dbc.Col(_switcher(slots, slug), lg=4),
                     dbc.Col(_colours(), lg=5),
-                    dbc.Col(_echo(slug), lg=3),
+                    dbc.Col(_echo(slots), lg=3),
                 ]
             ),
             dbc.Row(graphs, id=FIGURES_ID),
@@ -143,4 +130,17 @@ def body(context: TenantContext) -> Component:
 
 def demo_board() -> Board:
     """The board declaration the app factory takes."""
-    return Board(SLUG, TITLE, EXPLANATION, body=body, register=register)
+    return Board(
+        SLUG,
+        TITLE,
+        EXPLANATION,
+        panels=PanelView(
+            sources=(),
+            figures=FIGURES,
+            parts=PARTS,
+            layout=layout,
+            render=render,
+            controls=CONTROLS,
+        ),
+        register=register,
+    )
