@@ -30,7 +30,7 @@ from boardkit.panels import (
     SourceRequest,
     control_id,
 )
-from boardkit.runtime import Runtime, Stopwatch, fiware_context
+from boardkit.runtime import Runtime, Stopwatch, fiware_context, tenant_refresh_seconds
 from boardkit.serve import serve
 from boardkit.shared_cache import RedisCache
 from boardkit.states import NO_DATA, Status, status_for_error
@@ -99,6 +99,7 @@ __all__ = [
     "serve",
     "status_for_error",
     "status_line",
+    "tenant_refresh_seconds",
     "tenant_zone",
     "window_picker",
     "with_gaps",

@@ -22,6 +22,17 @@ class NotStarted(RuntimeError):
     """A client was used before the app's lifespan opened it."""
 
 
+def tenant_refresh_seconds(context: TenantContext, default: float) -> float:
+    """The board's poll interval: the tenant's ``refresh_seconds`` setting, else ``default``
+    (also when the setting is not a positive number)."""
+    value = context.settings.get("refresh_seconds", default)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return default
+    return seconds if seconds > 0 else default
+
+
 class Runtime:
     """Per-process services shared by every tenant's requests."""
 
@@ -71,12 +82,7 @@ class Runtime:
 
     def refresh_seconds(self, context: TenantContext) -> float:
         """The poll interval for this tenant's board (its setting, else the default)."""
-        value = context.settings.get("refresh_seconds", self.settings.refresh_seconds)
-        try:
-            seconds = float(value)
-        except (TypeError, ValueError):
-            return self.settings.refresh_seconds
-        return seconds if seconds > 0 else self.settings.refresh_seconds
+        return tenant_refresh_seconds(context, self.settings.refresh_seconds)
 
     async def cached(
         self,

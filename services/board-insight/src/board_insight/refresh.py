@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from boardkit import tenant_refresh_seconds
 from tenant_context import TenantContext
 
 from board_insight.config import Settings
@@ -16,12 +17,6 @@ def refresh_seconds(context: TenantContext, settings: Settings) -> float:
     The report itself changes rarely, so the plain insight board polls at the slower
     entity-list pace unless the tenant asks otherwise.
     """
-    fallback = (
-        settings.refresh_seconds if context.board == PREVIEW else (settings.entity_refresh_seconds)
-    )
-    value = context.settings.get("refresh_seconds", fallback)
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        return fallback
-    return seconds if seconds > 0 else fallback
+    preview = context.board == PREVIEW
+    default = settings.refresh_seconds if preview else settings.entity_refresh_seconds
+    return tenant_refresh_seconds(context, default)
