@@ -31,6 +31,7 @@ def test_last_n_keeps_its_count_and_other_windows_drop_it() -> None:
         ("?n=0", "last_n", "'0' is not a number of points"),
         ("?n=12.5", "last_n", "'12.5' is not a number of points"),
         ("?n=999999", "last_n", "'999999' is not a number of points"),
+        ("?n=%C2%B2", "last_n", "'²' is not a number of points"),
         ("?theme=neon", "theme", "unknown theme 'neon'"),
     ],
 )

@@ -65,7 +65,7 @@ def refresh_body(
         "output": output,
         "outputs": outputs,
         "inputs": inputs,
-        "state": [one("cursor", "data", cursor)],
+        "state": [one("cursor", "data", cursor), one("location", "search", "")],
         "changedPropIds": changed,
     }
 
@@ -80,7 +80,8 @@ def entities_body(output: str, board: str) -> dict[str, Any]:
         ]
         + [{"id": component_id("entities-note", board), "property": "children"}],
         "inputs": [
-            {"id": component_id("entities-poll", board), "property": "n_intervals", "value": None}
+            {"id": component_id("entities-poll", board), "property": "n_intervals", "value": None},
+            {"id": component_id("location", board), "property": "search", "value": ""},
         ],
         "state": [{"id": component_id("entities", board), "property": "value", "value": None}],
         "changedPropIds": [],

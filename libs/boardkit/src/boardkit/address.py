@@ -47,7 +47,7 @@ def read_address(search: str | None) -> tuple[Address, list[str]]:
     last_n: int | None = None
     raw_n = _last(query, "n")
     if raw_n is not None:
-        if raw_n.strip().isdigit() and 1 <= int(raw_n) <= MAX_LAST_N:
+        if raw_n.strip().isdecimal() and 1 <= int(raw_n) <= MAX_LAST_N:
             last_n = int(raw_n)
         else:
             notices.append(f"{raw_n!r} is not a number of points from 1 to {MAX_LAST_N}")

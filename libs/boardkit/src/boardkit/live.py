@@ -315,7 +315,7 @@ def _whole(value: Any) -> int | None:
     what is being typed is not a state worth sharing)."""
     number = checked_number(value, "the number of points")
     if isinstance(number, str):
-        return int(number) if number.strip().isdigit() else None
+        return int(number) if number.strip().isdecimal() else None
     if isinstance(number, int | float) and number == int(number):
         return int(number)
     return None

@@ -43,6 +43,7 @@ def live_update_request(
     last_n: int | None = 100,
     start: str | None = None,
     end: str | None = None,
+    search: str = "",
 ) -> dict[str, Any]:
     """The body of the main callback's request for ``board``.
 
@@ -72,7 +73,11 @@ def live_update_request(
             for kind, prop, value in inputs
         ],
         "changedPropIds": [changed + (".n_intervals" if poll else ".value")],
-        "state": [{"id": _component("cursor", board), "property": "data", "value": cursor}],
+        "state": [
+            {"id": _component("cursor", board), "property": "data", "value": cursor},
+            # The page address (``?theme=dark`` draws dark figures).
+            {"id": _component("location", board), "property": "search", "value": search},
+        ],
     }
 
 
