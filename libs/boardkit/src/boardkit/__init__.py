@@ -15,7 +15,13 @@ from boardkit.boards import Board
 from boardkit.cache import CachedFailure, MemoryCache, WindowCache
 from boardkit.config import BoardSettings
 from boardkit.context import NoTenantContext, current_context, maybe_context
-from boardkit.controls import download_control, entity_picker, status_line, window_picker
+from boardkit.controls import (
+    download_control,
+    entity_picker,
+    status_line,
+    status_outputs,
+    window_picker,
+)
 from boardkit.downloads import figure_csv, figure_rows
 from boardkit.failures import FailureKind
 from boardkit.frames import ENTITY, Frame, frame_from_series, merge_frames
@@ -99,6 +105,7 @@ __all__ = [
     "serve",
     "status_for_error",
     "status_line",
+    "status_outputs",
     "tenant_refresh_seconds",
     "tenant_zone",
     "window_picker",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Output, dcc, html
 from dash.development.base_component import Component
 
 from boardkit import ids
@@ -97,6 +99,13 @@ def status_line(board: str) -> Component:
         className=LOADING.css_class,
     )
     return line
+
+
+def status_outputs(board: Any) -> tuple[Output, Output, Output]:
+    """A board's own callback's outputs to its :func:`status_line`, in the order a
+    ``Status`` fills them: ``message``, ``color``, ``css_class``. ``board`` may be ``MATCH``."""
+    line = ids.status(board)
+    return Output(line, "children"), Output(line, "color"), Output(line, "className")
 
 
 def download_control(board: str) -> Component:

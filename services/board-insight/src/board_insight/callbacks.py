@@ -21,9 +21,9 @@ from boardkit import (
     frame_from_series,
     merge_frames,
     status_for_error,
+    status_outputs,
     tenant_zone,
 )
-from boardkit import ids as kit_ids
 from dash import MATCH, Dash, Input, Output, State, callback_context, html, no_update
 from tenant_context import TenantContext
 
@@ -169,9 +169,7 @@ def register(app: Dash, runtime: Runtime, settings: Settings) -> None:
         Output(ids.tabs(MATCH), "active_tab"),
         Output(ids.panel(MATCH), "children"),
         Output(ids.warnings(MATCH), "children"),
-        Output(kit_ids.status(MATCH), "children"),
-        Output(kit_ids.status(MATCH), "color"),
-        Output(kit_ids.status(MATCH), "className"),
+        *status_outputs(MATCH),
         Input(ids.picker(MATCH), "value"),
         Input(ids.poll(MATCH), "n_intervals"),
         Input(ids.tabs(MATCH), "active_tab"),

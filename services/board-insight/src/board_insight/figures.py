@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 from typing import TypeAlias
 
 import plotly.graph_objects as go
-from boardkit.theme import series_color
+from boardkit import series_color
 
 from board_insight.recommendations import Recommendation
 
