@@ -74,7 +74,11 @@ def test_rgh202_a_bad_address_shows_the_defaults_and_says_so(
     stack: Any, page: tuple[Page, list[str]]
 ) -> None:
     tab, problems = page
-    tab.goto(stack.page_url("acme") + "?window=2y&n=-4&embed=1")
+    # ACME's boards are dark; the link asks for light.
+    response = tab.goto(stack.page_url("acme") + "?window=2y&n=-4&embed=1&theme=light")
+    # Through the gateway, only the board's own origin may frame it (no tenant setting).
+    assert response is not None
+    assert response.headers["content-security-policy"] == "frame-ancestors 'self'"
     tab.wait_for_selector(".bk-status-live", timeout=20_000)
     notice = tab.wait_for_selector(".alert-warning", timeout=10_000).inner_text()
     assert "'2y'" in notice
@@ -82,4 +86,23 @@ def test_rgh202_a_bad_address_shows_the_defaults_and_says_so(
     assert "Last N points" in tab.locator(".dash-dropdown").nth(1).inner_text()
     # Embedded: no navigation bar.
     tab.wait_for_selector(".navbar", state="hidden", timeout=5_000)
+    tab.wait_for_function(
+        "() => document.querySelector('div[data-bs-theme]').dataset.bsTheme === 'light'"
+    )
+    tab.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=20_000)
+    # Page and figure both light: a light background and the light template's dark text.
+    assert (
+        luminance(
+            tab.eval_on_selector("div[data-bs-theme]", "el => getComputedStyle(el).backgroundColor")
+        )
+        > 0.75
+    )
+    text = "() => document.querySelector('.js-plotly-plot')._fullLayout.font.color"
+    assert tab.evaluate(text) == "#212529"
     assert problems == []
+
+
+def luminance(css_colour: str) -> float:
+    """0 (black) … 1 (white) for an ``rgb(…)``/``rgba(…)`` colour."""
+    values = [float(v) for v in css_colour[css_colour.index("(") + 1 : -1].split(",")[:3]]
+    return sum(values) / (3 * 255)

@@ -219,9 +219,11 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         """function(search) {
             var query = new URLSearchParams(search || '');
             var theme = query.get('theme');
-            var root = document.querySelector('[data-bs-theme]');
-            if (root && (theme === 'light' || theme === 'dark')) {
-                root.setAttribute('data-bs-theme', theme);
+            if (theme === 'light' || theme === 'dark') {
+                // The index page's <html> and the board's page both carry the mode.
+                document.querySelectorAll('[data-bs-theme]').forEach(function(el) {
+                    el.setAttribute('data-bs-theme', theme);
+                });
             }
             var hide = query.get('embed') === '1' ? {display: 'none'} : {};
             return [hide, hide, hide];
