@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import MATCH, Dash, Input, Output, State, ctx, dcc, no_update
+from dash import MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.development.base_component import Component
 from tenant_context import TenantContext
 
@@ -52,8 +52,19 @@ def live_page_parts(
             )
         )
     else:
-        # The main callback always takes the selection as an input; here it stays empty.
-        controls.append(dcc.Dropdown(id=ids.entities(slug), value=[], style={"display": "none"}))
+        # The kit's callbacks take the picker's parts as inputs and outputs whatever the
+        # board: with MATCH, a page holding only some of them fails in the browser. Here
+        # they stay hidden and empty, and the entity list is never polled.
+        controls.append(
+            html.Div(
+                [
+                    dcc.Dropdown(id=ids.entities(slug), value=[]),
+                    html.Div(id=ids.entities_note(slug)),
+                    dcc.Interval(id=ids.entities_poll(slug), disabled=True),
+                ],
+                hidden=True,
+            )
+        )
     controls.append(
         window_picker(
             slug,
@@ -63,7 +74,7 @@ def live_page_parts(
         )
     )
     loading = ViewContext(theme=context.theme, zone=zone)
-    body = html_div(
+    body = html.Div(
         [
             # refresh=False: control changes push the address without reloading the page.
             dcc.Location(id=ids.location(slug), refresh=False),
@@ -84,13 +95,6 @@ def live_page_parts(
         ]
     )
     return [dbc.Card(dbc.CardBody(controls), className="mb-3")], body
-
-
-def html_div(children: list[Component]) -> Component:
-    """A plain container (kept here so the page parts read as one unit)."""
-    from dash import html
-
-    return html.Div(children)
 
 
 def _view(board: Board) -> LiveView:
