@@ -78,6 +78,7 @@ class EdgeProtocol(asyncio.Protocol):
         self._peer: tuple[str, int] | None = None
         self._counted = False
         self._awaiting_head = True
+        self._draining = False
         self._head_bytes = 0
         self._timer: asyncio.TimerHandle | None = None
         self._check_pending = False
@@ -153,12 +154,21 @@ class EdgeProtocol(asyncio.Protocol):
     def request_started(self) -> None:
         """A complete head reached the app: no head is being sent now."""
         self._awaiting_head = False
+        self._draining = False
         self._head_bytes = 0
         self._stop_timer()
 
-    def response_done(self) -> None:
-        """The answer is complete: the client may send its next head from now on."""
-        self._awaiting_head = True
+    def response_done(self, body_pending: bool = False) -> None:
+        """The answer is complete: the client may send its next head from now on.
+
+        After an early answer (413, 405 …) the client may still be sending the body it
+        declared: uvicorn's parser frames and discards those bytes, so they are not a head
+        and must not be counted as one. Closing at once instead would reset the connection
+        with unread data and could destroy the answer before the client reads it; the
+        drain is bounded by the same timer as a head.
+        """
+        self._awaiting_head = not body_pending
+        self._draining = body_pending
         self._head_bytes = 0
         self._start_timer()
 
@@ -180,7 +190,7 @@ class EdgeProtocol(asyncio.Protocol):
 
     def _head_timed_out(self) -> None:
         self._timer = None
-        if self._awaiting_head and self._transport is not None:
+        if (self._awaiting_head or self._draining) and self._transport is not None:
             self._transport.close()
 
     def _refuse(self, answer: bytes) -> None:
@@ -218,6 +228,14 @@ async def _refuse_head(scope: Scope, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _declares_body(scope: Scope) -> bool:
+    """Whether the request head announces a body (a length other than 0, or chunks)."""
+    for name, value in scope["headers"]:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
+            return True
+    return False
+
+
 class EdgeMiddleware:
     """Tells the connection's :class:`EdgeProtocol` when each request starts and ends."""
 
@@ -240,18 +258,26 @@ class EdgeMiddleware:
             await self.app(scope, receive, send)
             return
         ended = False
+        body_read = not _declares_body(scope)
+
+        async def receive_and_notice_the_body() -> Message:
+            nonlocal body_read
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_read = True
+            return message
 
         async def send_and_notice_the_end(message: Message) -> None:
             nonlocal ended
             await send(message)
             if message["type"] == "http.response.body" and not message.get("more_body", False):
                 ended = True
-                guard.response_done()
+                guard.response_done(body_pending=not body_read)
 
         try:
-            await self.app(scope, receive, send_and_notice_the_end)
+            await self.app(scope, receive_and_notice_the_body, send_and_notice_the_end)
         finally:
             # An app that failed before its last message still frees the connection for
             # a next head (uvicorn answers 500 itself, past this layer).
             if not ended:
-                guard.response_done()
+                guard.response_done(body_pending=not body_read)
