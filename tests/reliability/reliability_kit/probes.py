@@ -251,31 +251,37 @@ def generate(secret: str, outputs: dict[str, str], tokens: dict[str, str]) -> li
                         must_show=show and allowed is not None,
                     )
                 )
-        # Straight to the board, past the gateway.
+        # Straight to the board, past the gateway. A context is signed for one method, so
+        # each endpoint gets cases signed for its own method (and one for another).
         now = time.time()
-        good = signed(tenant, secret)
-        for_other = signed(o, secret)
-        board_cases: list[tuple[str, dict[str, str], frozenset[int], Tenant | None]] = [
-            ("no context", {}, frozenset({403}), None),
-            ("context signed with a guessed secret", signed(tenant, "guessed-secret-0123456789"),
-             frozenset({403}), None),
-            ("expired context", signed(tenant, secret, now=now - 3600), frozenset({403}), None),
-            ("context from the future", signed(tenant, secret, now=now + 3600),
-             frozenset({403}), None),
-            ("context swapped under a valid signature", {
-                "X-Dazzler-Context": for_other["X-Dazzler-Context"],
-                "X-Dazzler-Context-Signature": good["X-Dazzler-Context-Signature"]},
-             frozenset({403}), None),
-            ("malformed signature", {**good, "X-Dazzler-Context-Signature": "v1=abc:def"},
-             frozenset({403}), None),
-            ("context only", {"X-Dazzler-Context": good["X-Dazzler-Context"]},
-             frozenset({403}), None),
-            ("Fiware-Service only", {"Fiware-Service": tenant.slug}, frozenset({403}), None),
-            ("valid context (control)", good, frozenset({200}), tenant),
-        ]  # fmt: skip
-        for label, context_headers, statuses, allowed in board_cases:
-            for method, path, body, show in endpoints:
-                upstream = "/" + path.removeprefix(base)
+        for method, path, body, show in endpoints:
+            good = signed(tenant, secret, method=method)
+            for_other = signed(o, secret, method=method)
+            other_method = "POST" if method == "GET" else "GET"
+            board_cases: list[tuple[str, dict[str, str], frozenset[int], Tenant | None]] = [
+                ("no context", {}, frozenset({403}), None),
+                ("context signed with a guessed secret",
+                 signed(tenant, "guessed-secret-0123456789", method=method),
+                 frozenset({403}), None),
+                ("expired context", signed(tenant, secret, now=now - 3600, method=method),
+                 frozenset({403}), None),
+                ("context from the future", signed(tenant, secret, now=now + 3600, method=method),
+                 frozenset({403}), None),
+                ("context signed for another method",
+                 signed(tenant, secret, method=other_method), frozenset({403}), None),
+                ("context swapped under a valid signature", {
+                    "X-Dazzler-Context": for_other["X-Dazzler-Context"],
+                    "X-Dazzler-Context-Signature": good["X-Dazzler-Context-Signature"]},
+                 frozenset({403}), None),
+                ("malformed signature", {**good, "X-Dazzler-Context-Signature": "v1=abc:def"},
+                 frozenset({403}), None),
+                ("context only", {"X-Dazzler-Context": good["X-Dazzler-Context"]},
+                 frozenset({403}), None),
+                ("Fiware-Service only", {"Fiware-Service": tenant.slug}, frozenset({403}), None),
+                ("valid context (control)", good, frozenset({200}), tenant),
+            ]  # fmt: skip
+            upstream = "/" + path.removeprefix(base)
+            for label, context_headers, statuses, allowed in board_cases:
                 probes.append(
                     Probe(
                         f"board direct: {label}",
