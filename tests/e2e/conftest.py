@@ -17,6 +17,7 @@ from dazzler_stack import free_ports
 ROOT = Path(__file__).resolve().parents[2]
 PORT_SETTINGS = [
     "DAZZLER_PORT",
+    "DAZZLER_STACK_GATEWAY_METRICS_PORT",
     "DAZZLER_STACK_REGISTRY_PORT",
     "DAZZLER_STACK_ROUGHNATOR_PORT",
     "DAZZLER_STACK_SLEUTH_PORT",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import signal
 import time
 
@@ -69,6 +70,14 @@ def test_make_run_serves_every_board_with_live_data(make_run) -> None:
     printed = "\n".join(make_run.lines)
     for board in ("roughnator", "sleuth", "fams", "insight", "insight-preview", "tweezers"):
         assert f"{make_run.gateway}/dazzler/demo/-/{board}/" in printed
+    # The summary: every Procfile process ready at its address, the internal metrics port.
+    summary = printed.split("Dazzler is ready", 1)[1]
+    for name in ("sim", "registry", "board-insight", "board-monitor", "gateway"):
+        assert re.search(rf"^  {name} +http://127\.0\.0\.1:\d+ +ready", summary, re.M), name
+    assert re.search(r"^  generator +- +running", summary, re.M)
+    metrics = f"http://127.0.0.1:{make_run.ports['DAZZLER_STACK_GATEWAY_METRICS_PORT']}/metrics"
+    assert f"Metrics:    {metrics}" in summary
+    assert httpx.get(metrics, timeout=10).status_code == 200
 
     with httpx.Client(timeout=30, follow_redirects=True) as client:
         for path in BOARD_PATHS:

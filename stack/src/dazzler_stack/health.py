@@ -22,15 +22,21 @@ def wait_ready(
     *,
     check_alive: Callable[[], str | None] | None = None,
     interval: float = 0.2,
+    on_waiting: Callable[[Mapping[str, str], float], None] | None = None,
+    report_every: float = 3.0,
 ) -> None:
     """Poll every probe URL until each answers 200.
 
     ``probes`` maps a service name to its probe URL. ``check_alive`` is called between
     rounds and returns the name of a process that has exited (so waiting is pointless), or
-    None. Raise :class:`NotReady` naming the services still pending and their last answer.
+    None. ``on_waiting`` is told, every ``report_every`` seconds while some are pending,
+    which services are still pending (each with its last answer) and the seconds waited so
+    far. Raise :class:`NotReady` naming the services still pending and their last answer.
     """
     pending: dict[str, str] = {name: "not polled yet" for name in probes}
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
+    next_report = started + report_every
     with httpx.Client(timeout=2.0) as client:
         while pending:
             for name in list(pending):
@@ -51,4 +57,8 @@ def wait_ready(
             if time.monotonic() > deadline:
                 detail = "; ".join(f"{name} ({why})" for name, why in pending.items())
                 raise NotReady(f"not ready after {timeout:.0f} s: {detail}", pending)
+            now = time.monotonic()
+            if on_waiting is not None and now >= next_report:
+                on_waiting(pending, now - started)
+                next_report = now + report_every
             time.sleep(interval)

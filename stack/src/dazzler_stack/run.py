@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import signal
 import sys
 import threading
+import time
+from collections import deque
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
-from honcho.manager import Manager
+from honcho.manager import SYSTEM_PRINTER_NAME, Manager
 from honcho.printer import Printer
 
 from dazzler_stack.catalogue import ALL_SERVICES, SERVICES
@@ -19,10 +23,17 @@ from dazzler_stack.config import Settings
 from dazzler_stack.health import NotReady, wait_ready
 from dazzler_stack.local import LocalStack
 from dazzler_stack.procfile import ProcfileError, find_procfile, load_procfile
+from dazzler_stack.summary import StartupSummary, format_summary, service_lines, tenant_boards
 
-READY_PREFIX = "Dazzler is ready"
 TENANT = "demo"
+# Lines of a process's own output kept to show when it fails.
+TAIL_LINES = 15
+# Seconds between the notices naming the services still being waited for.
+WAIT_REPORT_SECONDS = 3.0
 
+# honcho reports a process's end and a signal it received as lines of its "system" process.
+_STOPPED = re.compile(r"(?P<name>\S+) stopped \(rc=(?P<code>-?\d+)\)")
+_SIGNALLED = re.compile(r"SIG\w+ received")
 
 # honcho prints a line and its newline in two writes; the readiness report comes from
 # another thread, so without one lock it can land in the middle of a service's log line.
@@ -30,11 +41,45 @@ _OUTPUT_LOCK = threading.Lock()
 
 
 class _LinePrinter(Printer):  # type: ignore[misc]
-    """honcho's printer, writing each line whole under the shared output lock."""
+    """honcho's printer, writing each line whole under the shared output lock.
+
+    It also keeps each process's last lines, and notes the first process that stopped by
+    itself (before any SIGINT/SIGTERM made honcho stop them all): the one to blame.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        self.tails: dict[str, deque[str]] = {}
+        self.first_stop: tuple[str, int] | None = None
+        self.signalled = False
 
     def write(self, message: Any) -> None:
         with _OUTPUT_LOCK:
             super().write(message)
+            self._note(str(message.name or ""), message.data)
+
+    def _note(self, name: str, data: str | bytes) -> None:
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        if name != SYSTEM_PRINTER_NAME:
+            tail = self.tails.setdefault(name, deque(maxlen=TAIL_LINES))
+            tail.extend(text.splitlines())
+            return
+        line = text.strip()
+        if _SIGNALLED.fullmatch(line):
+            self.signalled = True
+        stopped = _STOPPED.fullmatch(line)
+        if stopped and self.first_stop is None and not self.signalled:
+            self.first_stop = (stopped["name"], int(stopped["code"]))
+
+    def tail(self, name: str) -> list[str]:
+        """The last lines ``name`` wrote, oldest first."""
+        with _OUTPUT_LOCK:
+            return list(self.tails.get(name, ()))
+
+    def stopped(self) -> str | None:
+        """The process that stopped by itself, if one did (for ``wait_ready``)."""
+        with _OUTPUT_LOCK:
+            return self.first_stop[0] if self.first_stop else None
 
 
 class _ReportingManager(Manager):  # type: ignore[misc]
@@ -44,8 +89,8 @@ class _ReportingManager(Manager):  # type: ignore[misc]
     process with a thread that may hold locks (stdout, the httpx pool).
     """
 
-    def __init__(self, on_started: threading.Thread, out: TextIO) -> None:
-        super().__init__(printer=_LinePrinter(out))
+    def __init__(self, on_started: threading.Thread, printer: _LinePrinter) -> None:
+        super().__init__(printer=printer)
         self._on_started = on_started
 
     def _start(self) -> None:
@@ -53,11 +98,121 @@ class _ReportingManager(Manager):  # type: ignore[misc]
         self._on_started.start()
 
 
+class _Startup:
+    """The readiness watcher: says what it waits for, then the summary, or why it gave up."""
+
+    def __init__(
+        self,
+        stack: LocalStack,
+        processes: Mapping[str, str],
+        settings: Settings,
+        printer: _LinePrinter,
+        out: TextIO,
+        started: float,
+    ) -> None:
+        self.stack = stack
+        self.processes = list(processes)
+        self.settings = settings
+        self.printer = printer
+        self.out = out
+        self.started = started
+        self.ready = threading.Event()
+        self.gave_up = threading.Event()
+
+    def watch(self) -> None:
+        probes = {
+            key: url
+            for key, url in self.stack.probes().items()
+            if key.split("/")[0] in self.processes
+        }
+        try:
+            wait_ready(
+                probes,
+                self.settings.ready_timeout,
+                check_alive=self.printer.stopped,
+                on_waiting=self._waiting,
+                report_every=WAIT_REPORT_SECONDS,
+            )
+        except NotReady as exc:
+            if self.printer.stopped() is not None:
+                return  # the main loop names the process that stopped
+            self.gave_up.set()
+            pending = sorted({key.split("/")[0] for key in exc.pending})
+            self._print(f"Dazzler did not start: {exc}", *self._tails(pending))
+            # honcho's own handler stops every process, as on Ctrl+C.
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        self.ready.set()
+        self._print(format_summary(self._summary()))
+
+    def _waiting(self, pending: Mapping[str, str], waited: float) -> None:
+        ready = len(self._probed()) - len(pending)
+        by_reason: dict[str, list[str]] = {}
+        for key, why in pending.items():
+            by_reason.setdefault(_short(why), []).append(key)
+        waits = "; ".join(f"{', '.join(keys)} ({why})" for why, keys in by_reason.items())
+        self._print(
+            f"Starting ({waited:.0f} s, {ready} of {len(self._probed())} ready): "
+            f"waiting for {waits}"
+        )
+
+    def _probed(self) -> list[str]:
+        return [key for key in self.stack.probes() if key.split("/")[0] in self.processes]
+
+    def _summary(self) -> StartupSummary:
+        gateway = self.stack.url("gateway")
+        registry = self.stack.url("registry")
+        with httpx.Client(timeout=5.0) as client:
+            tenants, more, problem = tenant_boards(client, registry, gateway)
+        metrics = self.stack.url("gateway", "metrics") + "/metrics"
+        return StartupSummary(
+            gateway=gateway,
+            services=service_lines(self.processes, self.stack.layout),
+            tenants=tenants,
+            more_tenants=more,
+            registry=registry,
+            metrics=metrics if "gateway" in self.processes else "",
+            seconds=time.monotonic() - self.started,
+            tenant_problem=problem,
+        )
+
+    def _tails(self, names: list[str]) -> list[str]:
+        lines = []
+        for name in names:
+            tail = self.printer.tail(name)
+            lines.append(f"Last lines of {name}:" if tail else f"{name} wrote nothing.")
+            lines += [f"  {line}" for line in tail]
+        return lines
+
+    def report_stop(self, name: str, code: int) -> None:
+        """Name the process that ended by itself, with its last lines."""
+        when = "after start-up" if self.ready.is_set() else "while the stack was starting"
+        self._print(
+            f"Dazzler stopped: {name} exited with code {code} {when}; every other "
+            "process was stopped.",
+            *self._tails([name]),
+        )
+
+    def _print(self, *lines: str) -> None:
+        with _OUTPUT_LOCK:
+            self.out.write("\n".join(lines) + "\n")
+            self.out.flush()
+
+
+def _short(why: str) -> str:
+    # "HTTP 503: {…}" says enough before the colon; a refused connection, that the
+    # process does not listen yet.
+    head = why.split(":", 1)[0]
+    return "not listening yet" if head == "ConnectError" else head
+
+
 def run(settings: Settings, out: TextIO = sys.stdout) -> int:
     """Migrate and seed the registry, start every Procfile process, report readiness.
 
-    Block until SIGINT/SIGTERM (or until a process dies) and return the exit status.
+    Block until SIGINT/SIGTERM (or until a process ends) and return the exit status: 0
+    after a signal, non-zero when the stack did not start or a process ended by itself.
     """
+    started = time.monotonic()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     stack = LocalStack(
         ALL_SERVICES,
@@ -80,14 +235,10 @@ def run(settings: Settings, out: TextIO = sys.stdout) -> int:
     stack.run_command("registry", "migrate")
     stack.run_command("registry", "seed-demo")
 
-    failed = threading.Event()
-    watcher = threading.Thread(
-        target=_report_when_ready,
-        args=(stack, _probes_of(stack, processes), settings, out, failed),
-        name="readiness",
-        daemon=True,
-    )
-    manager = _ReportingManager(watcher, out)
+    printer = _LinePrinter(out)
+    startup = _Startup(stack, processes, settings, printer, out, started)
+    watcher = threading.Thread(target=startup.watch, name="readiness", daemon=True)
+    manager = _ReportingManager(watcher, printer)
     bin_dir = str(Path(stack.python).parent)
     for name, command in processes.items():
         env = stack.env(name)
@@ -96,55 +247,14 @@ def run(settings: Settings, out: TextIO = sys.stdout) -> int:
         env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
         manager.add_process(name, command, env=env, cwd=str(procfile.parent))
     manager.loop()
-    if failed.is_set():
+    if startup.gave_up.is_set():
         return 1
-    code: int = manager.returncode or 0
+    if printer.first_stop is not None:
+        name, code = printer.first_stop
+        startup.report_stop(name, code)
+        return code if code > 0 else 1
     # Stopping on SIGINT/SIGTERM is how a run normally ends.
-    return 0 if code in (130, 143, -signal.SIGTERM, -signal.SIGINT) else code
-
-
-def _report_when_ready(
-    stack: LocalStack,
-    probes: dict[str, str],
-    settings: Settings,
-    out: TextIO,
-    failed: threading.Event,
-) -> None:
-    try:
-        wait_ready(probes, settings.ready_timeout)
-    except NotReady as exc:
-        print(f"Dazzler did not start: {exc}", file=sys.stderr, flush=True)
-        failed.set()
-        # honcho's own handler stops every process, as on Ctrl+C.
-        os.kill(os.getpid(), signal.SIGTERM)
-        return
-    gateway = stack.url("gateway")
-    lines = [f"{READY_PREFIX}: {gateway}/dazzler/{TENANT}/-/"]
-    lines += [f"  {title}: {url}" for title, url in board_urls(stack, gateway)]
-    lines.append("Press Ctrl+C to stop.")
-    with _OUTPUT_LOCK:
-        out.write("\n".join(lines) + "\n")
-        out.flush()
-
-
-def board_urls(stack: LocalStack, gateway: str) -> list[tuple[str, str]]:
-    """Return (title, URL) of every board the registry grants the demo tenant."""
-    try:
-        response = httpx.get(f"{stack.url('registry')}/v1/routes/{TENANT}", timeout=5.0)
-        response.raise_for_status()
-        boards: list[dict[str, Any]] = response.json()["boards"]
-    except (httpx.HTTPError, KeyError, ValueError) as exc:
-        return [("boards unknown", f"the registry did not list them: {exc}")]
-    urls = []
-    for board in boards:
-        mount = str(board["mount_path"]).strip("/")
-        path = f"/dazzler/{TENANT}/-/" + (f"{mount}/" if mount else "")
-        urls.append((str(board.get("title") or board["board"]), gateway + path))
-    return urls
-
-
-def _probes_of(stack: LocalStack, processes: dict[str, str]) -> dict[str, str]:
-    return {key: url for key, url in stack.probes().items() if key.split("/")[0] in processes}
+    return 0
 
 
 def _redacted(url: str) -> str:
