@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import jwt
@@ -86,6 +88,43 @@ def test_jwks_loads_from_a_file_or_inline(tmp_path: Any, jwks: dict[str, Any]) -
     assert load_jwks(json.dumps(jwks)) == jwks
     with pytest.raises(ValueError, match="not a JWKS"):
         load_jwks('{"nokeys": []}')
+
+
+@pytest.fixture
+def issuer_certs(jwks: dict[str, Any]) -> Iterator[str]:
+    """An issuer on 127.0.0.1: its JWKS at /certs, not JSON at /html, 404 elsewhere."""
+
+    class Certs(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            pages = {"/certs": json.dumps(jwks).encode(), "/html": b"<html>sign in</html>"}
+            body = pages.get(self.path)
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Certs)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_jwks_loads_from_the_issuer_url(issuer_certs: str, jwks: dict[str, Any]) -> None:
+    assert load_jwks(f"{issuer_certs}/certs") == jwks
+
+
+def test_jwks_url_that_fails_or_is_not_json_is_a_clear_error(issuer_certs: str) -> None:
+    with pytest.raises(ValueError, match=r"cannot fetch http://127\.0\.0\.1:\d+/missing"):
+        load_jwks(f"{issuer_certs}/missing")
+    with pytest.raises(ValueError, match="OIDC_JWKS is not JSON"):
+        load_jwks(f"{issuer_certs}/html")
 
 
 @pytest.mark.integration

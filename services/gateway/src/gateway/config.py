@@ -142,7 +142,9 @@ class Settings(BaseSettings):
         False, description="Require a bearer JWT whose tenant claim matches the path tenant."
     )
     oidc_jwks: str = Field(
-        "", description="The JWKS that signs tokens: a file path or the JSON itself."
+        "",
+        description="The JWKS that signs tokens: a file path, the JSON itself, or the "
+        "issuer's http(s) URL of it (read once at start-up).",
     )
     oidc_issuer: str = Field("", description="Required `iss` claim; empty means not checked.")
     oidc_audience: str = Field("", description="Required `aud` claim; empty means not checked.")

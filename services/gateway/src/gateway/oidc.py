@@ -6,17 +6,30 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jwt
 
 from gateway.errors import Forbidden, Unauthorized
 
 
-def load_jwks(source: str) -> dict[str, Any]:
-    """Return the JWKS in ``source``: inline JSON if it starts with ``{``, else a file path."""
+def load_jwks(source: str, *, timeout: float = 10.0) -> dict[str, Any]:
+    """Return the JWKS in ``source``: inline JSON if it starts with ``{``, the answer of an
+    ``http(s)://`` URL (the issuer's ``…/certs``, read once at start-up), else a file path.
+    """
     text = source.strip()
-    if not text.startswith("{"):
+    if text.startswith(("http://", "https://")):
+        try:
+            response = httpx.get(text, timeout=timeout, follow_redirects=True)
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise ValueError(f"DAZZLER_GATEWAY_OIDC_JWKS: cannot fetch {text}: {exc}") from exc
+        text = response.text
+    elif not text.startswith("{"):
         text = Path(text).read_text(encoding="utf-8")
-    data = json.loads(text)
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"DAZZLER_GATEWAY_OIDC_JWKS is not JSON: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
         raise ValueError("DAZZLER_GATEWAY_OIDC_JWKS is not a JWKS (an object with `keys`)")
     return data
