@@ -24,7 +24,7 @@ def test_ins002_preview_draws_measured_points_and_switches_insight(stack, page):
     page.goto(stack.page_url(board="insight-preview"))
     expect(page.get_by_role("tab", name="Throughput")).to_be_visible(timeout=TIMEOUT)
     # Markers of the measured series (more than the two ends of a constant line).
-    points = page.locator("""[id*='"insight-pane"']:visible .scatterlayer .point""")
+    points = page.locator(".insight-pane:visible .scatterlayer .point")
     expect(points.nth(2)).to_be_attached(timeout=TIMEOUT)
     page.locator(".Select-control, .dash-dropdown").first.click()
     page.get_by_text("urn:ngsi-ld:Insights:2").click()

@@ -64,7 +64,7 @@ def _expect_view(page: Any, kpis: Kpis, shown: str) -> None:
     expect(tabs).to_have_text([name for name, _, _ in kpis], timeout=TIMEOUT)
     expect(page.locator("[role=tab].active")).to_have_text(shown)
     (best, parameters) = next((b, p) for name, b, p in kpis if name == shown)
-    pane = page.locator("""[id*='"insight-pane"']:visible""")
+    pane = page.locator(".insight-pane:visible")
     expect(pane).to_have_count(1, timeout=TIMEOUT)
     expect(pane.locator(".fs-4")).to_have_text(f"{shown} = {best}", timeout=TIMEOUT)
     expect(pane.locator("tbody tr")).to_have_text(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from board_insight.panels import best_value, parameter_table, warnings_alert
+from board_insight.panels import best_value, kpi_tab_ids, parameter_table, warnings_alert
 from board_insight.recommendations import read_results
 
 
@@ -40,3 +40,15 @@ def test_best_value_shows_the_raw_text_when_not_a_number():
 def test_no_warnings_no_alert():
     assert warnings_alert(()) is None
     assert "Column KPI_name is missing." in _text(warnings_alert(["Column KPI_name is missing."]))
+
+
+def test_tab_ids_name_the_kpi_and_keep_repeated_names_apart():
+    report = read_results(
+        {
+            "KPI_name": ["Throughput", "Scrap", "Throughput"],
+            "features_names": [[], [], []],
+            "features_values": [[], [], []],
+            "KPI_best": ["1", "2", "3"],
+        }
+    )
+    assert kpi_tab_ids(report.recommendations) == ["Throughput", "Scrap", "Throughput#2"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import time
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -9,79 +10,77 @@ import pytest
 pytestmark = pytest.mark.integration
 
 
-def _key(kind: str, board: object) -> str:
-    return json.dumps({"board": board, "type": kind}, separators=(",", ":"))
+def _id(board: str, kind: str, **more: str) -> dict:
+    return {"board": board, "type": kind, **more}
 
 
-def _call(stack, mount: str, outputs, inputs, state=()) -> dict:
+def _key(found: dict) -> str:
+    return json.dumps(found, sort_keys=True, separators=(",", ":"))
+
+
+def _outputs(board: str) -> list[tuple[dict, str]]:
+    """The kit's panel callback outputs for the insight boards, in registration order."""
+    insight = _id(board, "bk-control", control="insight")
+    kpi = _id(board, "bk-control", control="kpi")
+    return [
+        (_id(board, "bk-slot", slot="warnings"), "children"),
+        (kpi, "children"),
+        (kpi, "active_tab"),
+        (_id(board, "bk-slot", slot="kpi"), "children"),
+        (insight, "options"),
+        (insight, "value"),
+        (insight, "placeholder"),
+        (_id(board, "bk-control-note", control="insight"), "children"),
+        (_id(board, "bk-panel-location"), "search"),
+        (_id(board, "bk-status"), "children"),
+        (_id(board, "bk-status"), "color"),
+        (_id(board, "bk-status"), "className"),
+        (_id(board, "bk-freshness"), "children"),
+        (_id(board, "bk-revision"), "data"),
+    ]
+
+
+def _poll(stack, board: str, insight: str | None = None, search: str = "") -> dict:
+    """One poll of a page showing nothing yet, as the browser sends it."""
+    outputs = _outputs(board)
+    inputs = [
+        (_id(board, "bk-panel-poll"), "n_intervals", 1),
+        (_id(board, "bk-control", control="insight"), "value", insight),
+        (_id(board, "bk-control", control="kpi"), "active_tab", None),
+        (_id(board, "bk-panel-location"), "search", search),
+    ]
+    state = [
+        (_id(board, "bk-control", control="insight"), "options", []),
+        (_id(board, "bk-revision"), "data", None),
+    ]
     payload = {
-        "output": ".." + "...".join(f"{_key(k, ['MATCH'])}.{p}" for k, p in outputs) + "..",
-        "outputs": [{"id": {"board": mount, "type": k}, "property": p} for k, p in outputs],
-        "inputs": [
-            {"id": {"board": mount, "type": k}, "property": p, "value": v} for k, p, v in inputs
-        ],
-        "state": [
-            {"id": {"board": mount, "type": k}, "property": p, "value": v} for k, p, v in state
-        ],
-        "changedPropIds": [],
+        "output": ".." + "...".join(f"{_key(i)}.{p}" for i, p in outputs) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+        "changedPropIds": [f"{_key(inputs[0][0])}.n_intervals"],
     }
     answer = httpx.post(
-        stack.page_url(board=mount) + "_dash-update-component", json=payload, timeout=15
+        stack.page_url(board=board) + "_dash-update-component", json=payload, timeout=15
     )
     assert answer.status_code == 200, answer.text
     return answer.json()["response"]
 
 
-def _insight_ids(stack, mount: str) -> list[str]:
+def _insight_ids(stack, board: str) -> list[str]:
     deadline = time.monotonic() + 20
+    picker = _key(_id(board, "bk-control", control="insight"))
     while True:
-        response = _call(
-            stack,
-            mount,
-            [
-                ("insight-picker", "options"),
-                ("insight-picker", "value"),
-                ("insight-picker", "placeholder"),
-                ("insight-picker-note", "children"),
-                ("insight-location", "search"),
-            ],
-            [
-                ("insight-picker-poll", "n_intervals", 0),
-                ("insight-location", "search", ""),
-                ("insight-picker", "value", None),
-                ("insight-tabs", "active_tab", None),
-            ],
-        )
-        options = response[_key("insight-picker", mount)].get("options", [])
+        response = _poll(stack, board)
+        options = response.get(picker, {}).get("options", [])
         if options:
             return [o["value"] for o in options]
         assert time.monotonic() < deadline, response
         time.sleep(0.5)
 
 
-SHOW_OUTPUTS = [
-    ("insight-tabs", "children"),
-    ("insight-tabs", "active_tab"),
-    ("insight-panel", "children"),
-    ("insight-warnings", "children"),
-    ("bk-status", "children"),
-    ("bk-status", "color"),
-    ("bk-status", "className"),
-]
-
-
-def _show(stack, mount: str, insight: str) -> dict:
-    return _call(
-        stack,
-        mount,
-        SHOW_OUTPUTS,
-        [
-            ("insight-picker", "value", insight),
-            ("insight-poll", "n_intervals", 1),
-            ("insight-tabs", "active_tab", None),
-        ],
-        [("insight-location", "search", "")],
-    )
+def _show(stack, board: str, insight: str) -> dict:
+    return _poll(stack, board, insight)
 
 
 def _graphs(tabs: list) -> list[dict]:
@@ -126,19 +125,22 @@ def test_picker_loads_the_insights_from_orion_by_itself(stack):
 def test_insight_shows_one_tab_per_kpi_with_settings_and_best_value(stack):
     insight = _insight_ids(stack, "insight")[0]
     response = _show(stack, "insight", insight)
-    tabs = response[_key("insight-tabs", "insight")]["children"]
-    labels = [t["props"]["label"] for t in tabs]
+    tabs = response[_key(_id("insight", "bk-control", control="kpi"))]
+    labels = [t["props"]["label"] for t in tabs["children"]]
     assert labels == ["Throughput", "Scrap", "Roughness"]
-    panes = response[_key("insight-panel", "insight")]["children"]
-    assert [p["props"]["id"]["kpi"] for p in panes] == labels
-    assert [p["props"]["hidden"] for p in panes] == [False, True, True]
-    text = json.dumps(panes[0])
+    assert tabs["active_tab"] == "Throughput"
+    # Only the chosen tab's pane is sent.
+    pane = response[_key(_id("insight", "bk-slot", slot="kpi"))]["children"]
+    text = json.dumps(pane)
     assert "Estimated best value" in text
     assert "Throughput = " in text
+    assert "Scrap = " not in text
     assert '"Parameter"' in text
-    figure = _graphs(panes)[0]
+    figure = _graphs(pane)[0]
     assert figure["data"][0]["name"] == "Estimated best"
-    assert response[_key("insight-tabs", "insight")]["active_tab"] == "Throughput"
+    # The view is written to the address, so a copied link opens it.
+    search = response[_key(_id("insight", "bk-panel-location"))]["search"]
+    assert search == "?" + urlencode({"insight": insight, "kpi": "Throughput"})
 
 
 def test_preview_graphs_the_measured_kpi_series_from_quantumleap(stack):
@@ -146,7 +148,8 @@ def test_preview_graphs_the_measured_kpi_series_from_quantumleap(stack):
     deadline = time.monotonic() + 20
     while True:
         response = _show(stack, "insight-preview", insight)
-        figures = _graphs(response[_key("insight-panel", "insight-preview")]["children"])
+        pane = response[_key(_id("insight-preview", "bk-slot", slot="kpi"))]["children"]
+        figures = _graphs(pane)
         if figures and figures[0]["data"] and len(figures[0]["data"][0]["y"]) >= 3:
             break
         assert time.monotonic() < deadline, figures

@@ -28,12 +28,16 @@ from boardkit.frames import ENTITY, Frame, frame_from_series, merge_frames
 from boardkit.gaps import with_gaps
 from boardkit.guard import MalformedCallback
 from boardkit.panels import (
+    NOT_CHOSEN,
+    Clients,
     Panels,
     PanelView,
+    Picker,
     Slots,
     Source,
     SourceData,
     SourceRequest,
+    Tab,
     control_id,
 )
 from boardkit.runtime import Runtime, Stopwatch, fiware_context, tenant_refresh_seconds
@@ -56,12 +60,14 @@ __all__ = [
     "ALERT_COLOR",
     "CALM_COLOR",
     "ENTITY",
+    "NOT_CHOSEN",
     "NO_DATA",
     "THRESHOLD_COLOR",
     "Board",
     "BoardApp",
     "BoardSettings",
     "CachedFailure",
+    "Clients",
     "Extension",
     "FailureKind",
     "Frame",
@@ -72,6 +78,7 @@ __all__ = [
     "NoTenantContext",
     "PanelView",
     "Panels",
+    "Picker",
     "RedisCache",
     "Runtime",
     "Slots",
@@ -80,6 +87,7 @@ __all__ = [
     "SourceRequest",
     "Status",
     "Stopwatch",
+    "Tab",
     "Trace",
     "ViewContext",
     "Window",

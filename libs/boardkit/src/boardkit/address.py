@@ -1,4 +1,5 @@
-"""A live board's state in its address: ``?entity=…&window=…&n=…&from=…&to=…&theme=…``.
+"""A board's state in its address: ``?entity=…&window=…&n=…&from=…&to=…&theme=…`` for a
+live board, ``?<choice>=…`` for the choices a panel view keeps there (``?insight=…&kpi=…``).
 
 Copying the address opens the same view; values a person mistyped or that no longer make
 sense fall back to the board's defaults, and the returned notices say which ones did.
@@ -7,6 +8,7 @@ sense fall back to the board's defaults, and the returned notices say which ones
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -32,12 +34,21 @@ class Address:
     end: str | None = None
     theme: Theme | None = None
     embed: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+
+    def choice(self, name: str) -> str | None:
+        """The value the address gives a panel view's choice ``name`` (None: not given)."""
+        return next((value for key, value in self.choices if key == name), None)
 
 
-def read_address(search: str | None) -> tuple[Address, list[str]]:
+def read_address(search: str | None, choices: Collection[str] = ()) -> tuple[Address, list[str]]:
     """The state ``search`` (``location.search``, with or without ``?``) asks for, and a
-    notice for every value that was not understood (that value is left at its default)."""
+    notice for every value that was not understood (that value is left at its default).
+
+    ``choices`` names a panel view's choices kept in the address; an empty value is no
+    choice."""
     query = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
+    chosen = tuple((name, value) for name in choices if (value := _last(query, name) or "").strip())
     notices: list[str] = []
     entities = tuple(e for e in query.get("entity", []) if e.strip())
     window = _last(query, "window")
@@ -65,7 +76,7 @@ def read_address(search: str | None) -> tuple[Address, list[str]]:
     embed = _last(query, "embed")
     if embed not in (None, "0", "1"):
         notices.append(f"embed={embed!r} in the address is neither 0 nor 1")
-    unknown = sorted(set(query) - _KNOWN)
+    unknown = sorted(set(query) - _KNOWN - set(choices))
     if unknown:
         notices.append("ignored in the address: " + ", ".join(unknown))
     return (
@@ -77,6 +88,7 @@ def read_address(search: str | None) -> tuple[Address, list[str]]:
             end=end,
             theme=cast("Theme | None", theme),
             embed=embed == "1",
+            choices=chosen,
         ),
         notices,
     )
@@ -91,6 +103,7 @@ def write_address(address: Address) -> str:
         pairs.append(("n", str(address.last_n)))
     if address.window == CUSTOM:
         pairs += [("from", address.start or ""), ("to", address.end or "")]
+    pairs += list(address.choices)
     if address.theme is not None:
         pairs.append(("theme", address.theme))
     if address.embed:

@@ -124,3 +124,14 @@ def address_note(board: Any) -> Id:
 def chrome(board: Any, part: str) -> Id:
     """Navigation, title or footer: hidden when the board is embedded (``embed=1``)."""
     return {"type": "bk-chrome", "board": board, "part": part}
+
+
+def panel_location(board: Any) -> Id:
+    """A panel view's page address (not the live views' ``location``: the kit's live
+    callbacks match that one, with inputs a panel page does not have)."""
+    return _id("panel-location", board)
+
+
+def control_note(board: Any, name: str) -> Id:
+    """Text under a panel view's picker (e.g. the address asked for an option not there)."""
+    return {"type": "bk-control-note", "board": board, "control": name}

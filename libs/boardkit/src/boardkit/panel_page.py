@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, ctx, dcc, html
 from dash.development.base_component import Component
 from tenant_context import TenantContext
 
@@ -12,7 +13,7 @@ from boardkit import ids
 from boardkit.boards import Board
 from boardkit.context import current_context
 from boardkit.controls import status_line
-from boardkit.panel_updates import PanelController
+from boardkit.panel_updates import PanelController, panel_refresh_seconds
 from boardkit.panels import PanelView, Slots, control_id
 from boardkit.runtime import Runtime, Stopwatch
 from boardkit.values import checked_text
@@ -24,11 +25,14 @@ def panel_page_body(context: TenantContext, board: Board, runtime: Runtime) -> C
     """The status line, the board's slots as its layout places them, and the poll."""
     view = _view(board)
     loading = ViewContext(theme=context.theme, zone=tenant_zone(context.timezone))
-    interval = int(runtime.refresh_seconds(context) * 1000)
+    interval = int(panel_refresh_seconds(runtime, view, context) * 1000)
+    # refresh=False: a choice pushes the address without reloading the page.
+    address = [dcc.Location(id=ids.panel_location(board.slug), refresh=False)]
     return html.Div(
         [
+            *(address if view.in_address else []),
             status_line(board.slug),
-            view.layout(Slots(board.slug, loading)),
+            view.layout(Slots(board.slug, loading, view.pickers)),
             dcc.Interval(id=ids.panel_poll(board.slug), interval=interval),
             dcc.Store(id=ids.revision(board.slug), data=None),
         ]
@@ -40,25 +44,69 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
     view = _view(board)
     slug = board.slug
     controller = PanelController(runtime, slug, view)
+    pickers = [p.name for p in view.pickers]
+    # Tab sets report their choice as ``active_tab``; every other choice as ``value``.
+    choice_props = [
+        *((name, "value") for name in (*view.controls, *pickers)),
+        *((name, "active_tab") for name in view.tabs),
+    ]
+    address = bool(view.in_address)
 
     @app.callback(
         *(Output(ids.slot(slug, name), "figure") for name in view.figures),
         *(Output(ids.slot(slug, name), "children") for name in view.parts),
+        *(
+            output
+            for name in view.tabs
+            for output in (
+                Output(control_id(slug, name), "children"),
+                Output(control_id(slug, name), "active_tab"),
+                Output(ids.slot(slug, name), "children"),
+            )
+        ),
+        *(
+            output
+            for name in pickers
+            for output in (
+                Output(control_id(slug, name), "options"),
+                Output(control_id(slug, name), "value"),
+                Output(control_id(slug, name), "placeholder"),
+                Output(ids.control_note(slug, name), "children"),
+            )
+        ),
+        *([Output(ids.panel_location(slug), "search")] if address else []),
         Output(ids.status(slug), "children"),
         Output(ids.status(slug), "color"),
         Output(ids.status(slug), "className"),
         Output(ids.freshness(slug), "children"),
         Output(ids.revision(slug), "data"),
         Input(ids.panel_poll(slug), "n_intervals"),
-        *(Input(control_id(slug, name), "value") for name in view.controls),
+        *(Input(control_id(slug, name), prop) for name, prop in choice_props),
+        *([Input(ids.panel_location(slug), "search")] if address else []),
+        *(State(control_id(slug, name), "options") for name in pickers),
         State(ids.revision(slug), "data"),
     )
     async def refresh(_tick: int | None, *rest: Any) -> tuple[Any, ...]:
         context = current_context()
-        shown = checked_text(rest[-1], "the revision shown")
-        choices = dict(zip(view.controls, rest[:-1], strict=True))
+        values = list(rest)
+        shown = checked_text(values.pop(), "the revision shown")
+        held = {name: values.pop() for name in reversed(pickers)}
+        search = checked_text(values.pop(), "the page address") if address else None
+        choices = {name: values[i] for i, (name, _) in enumerate(choice_props)}
+        for name in (*pickers, *view.tabs):
+            choices[name] = checked_text(choices[name], f"the choice {name}")
+        triggered = ctx.triggered_id
+        changed = triggered.get("control") if isinstance(triggered, Mapping) else None
         with Stopwatch(runtime.metrics, context.board, "panels"):
-            outcome = await controller.update(context, shown, choices=choices)
+            outcome = await controller.update(
+                context,
+                shown,
+                choices=choices,
+                search=search,
+                from_address=triggered is None or triggered == ids.panel_location(slug),
+                changed=changed,
+                options=held,
+            )
         return outcome.as_tuple()
 
 

@@ -3,7 +3,8 @@ interval, and answer each viewer with what changed since the rendering it shows.
 
 :meth:`PanelController.update` is the one place where new data for a board's sources
 becomes what viewers receive: every viewer of one tenant's view in one interval gets the
-same answer objects, worked out once.
+same answer objects, worked out once. It also settles the viewer's choices: what the
+address asks for, the pickers' options and the tab shown.
 """
 
 from __future__ import annotations
@@ -18,20 +19,32 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import dash_bootstrap_components as dbc
 from dash import Patch, no_update
 from tenant_context import TenantContext
 
 from boardkit import states
+from boardkit.address import Address, read_address, write_address
 from boardkit.frames import Frame
-from boardkit.panels import Panels, PanelView, SourceRequest
+from boardkit.panels import NOT_CHOSEN, Panels, PanelView, Picker, Source, SourceRequest
 from boardkit.patches import figure_patch
-from boardkit.runtime import Runtime, fiware_context
+from boardkit.runtime import Runtime, fiware_context, tenant_refresh_seconds
+from boardkit.source_values import frame_value, value_frame
 from boardkit.views import ViewContext, empty_figure
 from boardkit.windows import age_text, tenant_zone
 
 # Renderings kept per view so a viewer one or two intervals behind still gets patches.
 _KEPT_RENDERINGS = 3
 _revisions = itertools.count(1)
+
+
+@dataclass(slots=True)
+class TabSet:
+    """A tab set as one rendering shows it: the tabs, the chosen one and its content."""
+
+    tabs: list[Any]
+    chosen: str | None
+    content: Any
 
 
 @dataclass(slots=True)
@@ -42,6 +55,7 @@ class Rendering:
     sources: tuple[Frame | states.Status, ...]
     figures: dict[str, dict[str, Any]]
     parts: Mapping[str, Any]
+    tabs: dict[str, TabSet]
     status: states.Status
     last_time: datetime | None
     _patches: dict[tuple[str, str], Patch | None] = field(default_factory=dict)
@@ -57,23 +71,43 @@ class Rendering:
 
 @dataclass(slots=True)
 class PanelOutcome:
-    """The panel callback's outputs, in registration order."""
+    """The panel callback's outputs, in registration order (tab sets: tabs, active tab,
+    content; pickers: options, value, placeholder, note; the address only for views that
+    keep choices there)."""
 
     figures: list[Any]
     parts: list[Any]
     status: states.Status | None
     freshness: Any
     revision: Any
+    tabs: list[Any] = field(default_factory=list)
+    pickers: list[Any] = field(default_factory=list)
+    search: list[Any] = field(default_factory=list)
 
     def as_tuple(self) -> tuple[Any, ...]:
         status: tuple[Any, ...] = (no_update,) * 3
         if self.status is not None:
             status = (self.status.message, self.status.color, self.status.css_class)
-        return (*self.figures, *self.parts, *status, self.freshness, self.revision)
+        return (
+            *self.figures,
+            *self.parts,
+            *self.tabs,
+            *self.pickers,
+            *self.search,
+            *status,
+            self.freshness,
+            self.revision,
+        )
+
+
+def panel_refresh_seconds(runtime: Runtime, view: PanelView, context: TenantContext) -> float:
+    """The view's poll interval for this tenant (its setting, else the view's default)."""
+    default = view.refresh_seconds or runtime.settings.refresh_seconds
+    return tenant_refresh_seconds(context, default)
 
 
 class PanelController:
-    """Answers a panel board's poll for any tenant."""
+    """Answers a panel board's poll and its viewers' choices for any tenant."""
 
     def __init__(self, runtime: Runtime, slug: str, view: PanelView) -> None:
         self.runtime = runtime
@@ -88,29 +122,61 @@ class PanelController:
         shown: str | None,
         now: datetime | None = None,
         choices: Mapping[str, Any] | None = None,
+        *,
+        search: str | None = None,
+        from_address: bool = False,
+        changed: str | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> PanelOutcome:
         """The answer for a viewer showing revision ``shown`` (None: nothing yet) with its
-        controls set to ``choices``."""
+        choices set to ``choices`` and its page at address ``search``.
+
+        ``from_address``: the address just changed (page opened, reloaded, back/forward),
+        so it decides the choices it names; otherwise the viewer's controls do.
+        ``changed`` names the choice the viewer just made; ``options`` are the pickers'
+        options the page holds (sent again only when they differ).
+        """
         now = now or datetime.now(UTC)
-        choices = choices or {}
-        sources = await self._fetch(context, now)
+        sent = dict(choices or {})
+        asked = read_address(search, self.view.in_address)[0]
+        wanted = dict(sent)
+        if from_address:
+            for name in self.view.in_address:
+                value = asked.choice(name)
+                if value is not None:
+                    wanted[name] = value
+        pickers = await self._pick(context, now, wanted, sent, changed, options or {})
+        sources = await self._fetch(context, now, wanted)
         zone = tenant_zone(context.timezone)
         vctx = ViewContext(
-            theme=context.theme, zone=zone, settings=context.settings, now=now, choices=choices
+            theme=context.theme, zone=zone, settings=context.settings, now=now, choices=wanted
         )
-        key = (*_view_key(context), json.dumps(choices, sort_keys=True, default=str))
+        key = (*_view_key(context), json.dumps(wanted, sort_keys=True, default=str))
         current, kept = self._rendering(key, sources, vctx)
         older = next((r for r in kept if r.revision == shown), None)
         fresh = _freshness(current.last_time, now, zone)
+        tabs = self._tabs(current, sent, resend=shown != current.revision, first=shown is None)
+        search_out = self._address(asked, wanted, current, search)
         if shown == current.revision:
-            return self._unchanged(current.status, fresh)
-        has_data = shown is not None
+            outcome = self._unchanged(current.status, fresh)
+        else:
+            outcome = self._changed(current, older, shown is not None, vctx, fresh)
+        outcome.tabs, outcome.pickers, outcome.search = tabs, pickers, search_out
+        return outcome
+
+    def _changed(
+        self,
+        current: Rendering,
+        older: Rendering | None,
+        has_data: bool,
+        vctx: ViewContext,
+        fresh: str,
+    ) -> PanelOutcome:
         figures: list[Any] = []
         for slot in self.view.figures:
             if slot not in current.figures:
-                keep = has_data
                 blank = empty_figure(current.status.message, vctx).to_plotly_json()
-                figures.append(no_update if keep else blank)
+                figures.append(no_update if has_data else blank)
             elif older is not None and slot in older.figures:
                 figures.append(current.patch_from(older, slot))
             else:
@@ -128,27 +194,119 @@ class PanelController:
         parts = [no_update] * len(self.view.parts)
         return PanelOutcome(figures, parts, status, fresh, no_update)
 
+    def _tabs(
+        self, current: Rendering, sent: Mapping[str, Any], *, resend: bool, first: bool
+    ) -> list[Any]:
+        """Each tab set's tabs, active tab and content. The active tab is sent only when
+        it is not the one the viewer is on: echoing it would undo a click made while this
+        answer was worked out."""
+        out: list[Any] = []
+        for name in self.view.tabs:
+            found = current.tabs.get(name)
+            if found is None:
+                out += [[] if first else no_update, no_update]
+                out.append(current.status.message if first else no_update)
+                continue
+            active = found.chosen if found.chosen != sent.get(name) else no_update
+            if resend:
+                out += [found.tabs, active, found.content]
+            else:
+                out += [no_update, active, no_update]
+        return out
+
+    def _address(
+        self,
+        asked: Address,
+        wanted: Mapping[str, Any],
+        current: Rendering,
+        search: str | None,
+    ) -> list[Any]:
+        """The address for the choices settled here ([] for views that keep none)."""
+        if not self.view.in_address:
+            return []
+        settled = {name: wanted.get(name) for name in self.view.in_address}
+        for name, found in current.tabs.items():
+            if name in settled:
+                settled[name] = found.chosen
+        chosen = tuple((name, str(value)) for name, value in settled.items() if value)
+        address = Address(theme=asked.theme, embed=asked.embed, choices=chosen)
+        written = write_address(address)
+        return [written if written != (search or "") else no_update]
+
+    async def _pick(
+        self,
+        context: TenantContext,
+        now: datetime,
+        wanted: dict[str, Any],
+        sent: Mapping[str, Any],
+        changed: str | None,
+        held: Mapping[str, Any],
+    ) -> list[Any]:
+        """Each picker's options, value, placeholder and note; settles ``wanted`` on an
+        option the picker lists (the first while the wanted one is not there)."""
+        out: list[Any] = []
+        ttl = self.runtime.settings.entity_refresh_seconds
+        for picker in self.view.pickers:
+            name = picker.name
+            listed = await self._source(context, picker.source, ttl, {}, now)
+            if isinstance(listed, states.Status):
+                out += [no_update, no_update, no_update, listed.message]
+                continue
+            found = [str(value) for value in frame_value(listed) or ()]
+            options = [{"label": value, "value": value} for value in found]
+            shown_options = options if options != held.get(name) else no_update
+            want = wanted.get(name)
+            if not found:
+                wanted[name] = None
+                value: Any = None if sent.get(name) is not None else no_update
+                out += [shown_options, value, f"No {picker.noun} yet"]
+                out.append("The list refreshes by itself.")
+                continue
+            chosen = want if want in found else found[0]
+            wanted[name] = chosen
+            if want is not None and want not in found:
+                note: Any = _not_among(picker, want, chosen)
+            else:
+                note = "" if changed == name else no_update
+            out += [shown_options, chosen if chosen != sent.get(name) else no_update]
+            out += ["Choose…", note]
+        return out
+
     async def _fetch(
-        self, context: TenantContext, now: datetime
+        self, context: TenantContext, now: datetime, wanted: Mapping[str, Any]
     ) -> tuple[Frame | states.Status, ...]:
-        ttl = self.runtime.refresh_seconds(context)
-        fiware = fiware_context(context)
-        request = SourceRequest(settings=context.settings, now=now)
+        ttl = panel_refresh_seconds(self.runtime, self.view, context)
+
+        async def one(source: Source) -> Frame | states.Status:
+            chosen = {name: wanted.get(name) for name in source.choices}
+            if not all(chosen.values()):
+                return NOT_CHOSEN
+            texts = {name: str(value) for name, value in chosen.items()}
+            return await self._source(context, source, ttl, texts, now)
+
+        return tuple(await asyncio.gather(*(one(s) for s in self.view.sources)))
+
+    async def _source(
+        self,
+        context: TenantContext,
+        source: Source,
+        ttl: float,
+        choices: Mapping[str, str],
+        now: datetime,
+    ) -> Frame | states.Status:
+        """One source's answer through the shared cache, or why there is none."""
+        request = SourceRequest(settings=context.settings, now=now, choices=choices)
         settings = json.dumps(context.settings, sort_keys=True, default=str)
 
-        async def one(index: int) -> Frame | states.Status:
-            source = self.view.sources[index]
+        async def fetch() -> Frame:
+            answer = await source.fetch(self.runtime, fiware_context(context), request)
+            return value_frame(answer)
 
-            async def fetch() -> Frame:
-                return await source.fetch(self.runtime.ql, fiware, request)
-
-            parts = ("panel", self.slug, source.name, settings)
-            try:
-                return await self.runtime.cached(context, parts, ttl, fetch)
-            except Exception as exc:
-                return states.status_for_error(exc)
-
-        return tuple(await asyncio.gather(*(one(i) for i in range(len(self.view.sources)))))
+        parts = ("panel", self.slug, source.name, settings, *sorted(choices.items()))
+        try:
+            return await self.runtime.cached(context, parts, ttl, fetch)
+        except Exception as exc:
+            return states.status_for_error(exc)
 
     def _rendering(
         self,
@@ -170,10 +328,15 @@ class PanelController:
         return rendering, kept
 
     def _render(self, sources: tuple[Frame | states.Status, ...], vctx: ViewContext) -> Rendering:
-        data = {s.name: value for s, value in zip(self.view.sources, sources, strict=True)}
+        data = {
+            s.name: frame_value(value) if isinstance(value, Frame) else value
+            for s, value in zip(self.view.sources, sources, strict=True)
+        }
         panels: Panels = self.view.render(data, vctx)
         failures = [value for value in sources if isinstance(value, states.Status)]
-        if failures:
+        if panels.status is not None:
+            status = panels.status
+        elif failures:
             status = failures[0]
         elif panels.summary:
             status = states.Status("live", panels.summary)
@@ -186,8 +349,25 @@ class PanelController:
         for name, figure in figures.items():
             # Keeps each viewer's zoom and hidden legend entries across renderings.
             figure.setdefault("layout", {})["uirevision"] = name
+        tabs = {
+            name: _tab_set(found, vctx.choices.get(name))
+            for name, found in panels.tabs.items()
+            if name in self.view.tabs
+        }
         revision = f"{os.getpid()}-{next(_revisions)}"
-        return Rendering(revision, sources, figures, panels.parts, status, panels.last_time)
+        return Rendering(revision, sources, figures, panels.parts, tabs, status, panels.last_time)
+
+
+def _tab_set(tabs: Any, wanted: Any) -> TabSet:
+    """The viewer's tab while it is among ``tabs``, else the first."""
+    ids = [tab.id for tab in tabs]
+    chosen = wanted if wanted in ids else (ids[0] if ids else None)
+    content = next((tab.content for tab in tabs if tab.id == chosen), None)
+    return TabSet([dbc.Tab(label=tab.label, tab_id=tab.id) for tab in tabs], chosen, content)
+
+
+def _not_among(picker: Picker, wanted: str, shown: str) -> str:
+    return f"{wanted} is not among this tenant's {picker.noun}; showing {shown}."
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:

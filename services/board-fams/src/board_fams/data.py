@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from boardkit import ENTITY, Frame, Source, SourceRequest, frame_from_series, merge_frames
+from boardkit import (
+    ENTITY,
+    Clients,
+    Frame,
+    Source,
+    SourceRequest,
+    frame_from_series,
+    merge_frames,
+)
 from ngsi import AsyncQuantumLeapClient, FiwareContext
 
 from board_fams.config import Settings
@@ -49,11 +57,9 @@ async def fetch_type(
 
 
 def _source(name: str, entity_type: str, span: timedelta) -> Source:
-    async def fetch(
-        ql: AsyncQuantumLeapClient, fiware: FiwareContext, request: SourceRequest
-    ) -> Frame:
+    async def fetch(clients: Clients, fiware: FiwareContext, request: SourceRequest) -> Frame:
         return await fetch_type(
-            ql, fiware, entity_type, since=request.now - span, until=request.now
+            clients.ql, fiware, entity_type, since=request.now - span, until=request.now
         )
 
     return Source(name, fetch)

@@ -1,4 +1,5 @@
-"""The only module of the insight boards that talks to Orion and QuantumLeap."""
+"""The only module of the insight boards that talks to Orion and QuantumLeap: the
+boards' sources (the tenant's insights, the chosen insight's state and its KPI series)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ngsi import AsyncOrionClient, AsyncQuantumLeapClient, EntitySeries, FiwareContext
+from boardkit import Clients, Frame, Source, SourceRequest, frame_from_series, merge_frames
+from ngsi import AsyncOrionClient, FiwareContext
 
 from board_insight.kpis import insight_suffix
 
 INSIGHTS_TYPE = "Insights"
 KPI_TYPE = "InsightKPI"
-
-
-class InsightNotFound(LookupError):
-    """The selected insight is no longer in Orion."""
-
-
-async def insight_ids(orion: AsyncOrionClient, ctx: FiwareContext) -> list[str]:
-    """Ids of every ``Insights`` entity of the tenant, sorted."""
-    entities = await orion.list_entities(ctx, type=INSIGHTS_TYPE, key_values=True)
-    return sorted(str(e["id"]) for e in entities if "id" in e)
+INSIGHT = "insight"
+"""The viewer's choice of insight (and its key in the address)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +31,14 @@ class InsightState:
     since: datetime | None
 
 
-def _instant(value: Any) -> datetime | None:
+async def insight_ids(orion: AsyncOrionClient, ctx: FiwareContext) -> list[str]:
+    """Ids of every ``Insights`` entity of the tenant, sorted."""
+    entities = await orion.list_entities(ctx, type=INSIGHTS_TYPE, key_values=True)
+    return sorted(str(e["id"]) for e in entities if "id" in e)
+
+
+def instant(value: Any) -> datetime | None:
+    """An aware time from an ISO 8601 text (``Z`` accepted), else None."""
     if not isinstance(value, str):
         return None
     try:
@@ -47,30 +48,48 @@ def _instant(value: Any) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-async def insight_state(
-    orion: AsyncOrionClient, ctx: FiwareContext, insight_id: str
-) -> InsightState:
-    """The ``Results`` of one insight (None when the entity has none) and their time."""
-    entity = await orion.get_entity(ctx, insight_id, type=INSIGHTS_TYPE, key_values=True)
+def read_state(value: Any) -> InsightState | None:
+    """The state source's value read back (None: the insight is no longer in Orion)."""
+    if not isinstance(value, dict):
+        return None
+    return InsightState(value.get("Results"), instant(value.get("TimeInstant")))
+
+
+async def _insights(clients: Clients, fiware: FiwareContext, _request: SourceRequest) -> Any:
+    return await insight_ids(clients.orion, fiware)
+
+
+async def _state(clients: Clients, fiware: FiwareContext, request: SourceRequest) -> Any:
+    """The chosen insight's ``Results`` and ``TimeInstant`` as Orion holds them, or None
+    when the entity is gone."""
+    insight = request.choices[INSIGHT]
+    entity = await clients.orion.get_entity(fiware, insight, type=INSIGHTS_TYPE, key_values=True)
     if entity is None:
-        raise InsightNotFound(insight_id)
-    return InsightState(entity.get("Results"), _instant(entity.get("TimeInstant")))
+        return None
+    return {"Results": entity.get("Results"), "TimeInstant": entity.get("TimeInstant")}
 
 
-async def insight_kpi_series(
-    ql: AsyncQuantumLeapClient,
-    ctx: FiwareContext,
-    insight_id: str,
-    *,
-    now: datetime,
-    window: timedelta,
-) -> list[EntitySeries]:
-    """``InsightKPI`` series of the last ``window`` whose id names this insight.
+def kpi_source(window: timedelta) -> Source:
+    """``InsightKPI`` rows of the last ``window`` whose id names the chosen insight.
 
-    QL's idPattern is an unanchored, case-insensitive match; rows are filtered exactly on
-    their ``insightId`` afterwards.
+    QL's idPattern is an unanchored, case-insensitive match; rows are matched exactly on
+    their ``insightId`` when they are read (:func:`board_insight.kpis.kpi_series`).
     """
-    pattern = re.escape(f"{KPI_TYPE}:{insight_suffix(insight_id)}:")
-    return await ql.type_series(
-        ctx, KPI_TYPE, id_pattern=pattern, from_date=now - window, to_date=now
-    )
+
+    async def fetch(clients: Clients, fiware: FiwareContext, request: SourceRequest) -> Frame:
+        insight = request.choices[INSIGHT]
+        pattern = re.escape(f"{KPI_TYPE}:{insight_suffix(insight)}:")
+        series = await clients.ql.type_series(
+            fiware,
+            KPI_TYPE,
+            id_pattern=pattern,
+            from_date=request.now - window,
+            to_date=request.now,
+        )
+        return merge_frames(frame_from_series(s.id, s.index, s.attributes) for s in series)
+
+    return Source("kpis", fetch, choices=(INSIGHT,))
+
+
+INSIGHTS = Source("insights", _insights)
+STATE = Source("state", _state, choices=(INSIGHT,))

@@ -1,18 +1,22 @@
-"""The insight boards' declarations and page body (built per request, nothing fetched)."""
+"""The insight boards' declarations: sources, rendering and where the picker, warnings
+and KPI tabs go."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
+
 import dash_bootstrap_components as dbc
-from boardkit import Board, status_line
-from dash import dcc, html
+from boardkit import Board, PanelView, Picker, Slots
+from dash import html
 from dash.development.base_component import Component
-from tenant_context import TenantContext
 
-from board_insight import ids
-from board_insight.callbacks import register
 from board_insight.config import Settings
-from board_insight.refresh import INSIGHT, PREVIEW, refresh_seconds
+from board_insight.data import INSIGHT, INSIGHTS, STATE, kpi_source
+from board_insight.render import KPI, WARNINGS, render
 
+INSIGHT_BOARD = "insight"
+PREVIEW_BOARD = "insight-preview"
 _EXPLANATION = """
 The Insight Generator recommends, for each KPI, the parameter settings expected to give
 its best value.
@@ -23,71 +27,53 @@ its best value.
 - Missing or unreadable values in the recommendation are marked as such, with a warning.
 """
 _GRAPH = {
-    INSIGHT: "the estimated best value since the insight was last updated (Orion keeps "
-    "no older values, so nothing earlier is drawn; see the insight preview board for "
+    INSIGHT_BOARD: "the estimated best value since the insight was last updated (Orion "
+    "keeps no older values, so nothing earlier is drawn; see the insight preview board for "
     "measured values)",
-    PREVIEW: "the KPI's measured values over time from QuantumLeap, with the estimated "
-    "best value as a dashed reference line",
+    PREVIEW_BOARD: "the KPI's measured values over time from QuantumLeap, with the "
+    "estimated best value as a dashed reference line",
 }
 
 
-def body(context: TenantContext, settings: Settings) -> Component:
-    """Picker, warnings and KPI tabs; callbacks fill them."""
-    slug = context.board
-    picker = dbc.Card(
-        dbc.CardBody(
-            [
-                dbc.Label("Insight"),
-                dcc.Dropdown(
-                    id=ids.picker(slug),
-                    options=[],
-                    value=None,
-                    placeholder="Loading insights…",
-                    clearable=False,
-                ),
-                dbc.FormText(id=ids.picker_note(slug), children=""),
-                dcc.Interval(
-                    id=ids.picker_poll(slug),
-                    interval=int(settings.entity_refresh_seconds * 1000),
-                    n_intervals=0,
-                ),
-            ]
-        ),
-        className="mb-3",
-    )
+def layout(slots: Slots) -> Component:
+    """The insight picker, the warnings about its Results and one tab per KPI."""
     return html.Div(
         [
-            dcc.Location(id=ids.location(slug), refresh=False),
-            picker,
-            status_line(slug),
-            html.Div(id=ids.warnings(slug)),
-            dbc.Tabs(id=ids.tabs(slug), children=[]),
-            html.Div(id=ids.panel(slug)),
-            dcc.Interval(
-                id=ids.poll(slug), interval=int(refresh_seconds(context, settings) * 1000)
-            ),
+            dbc.Card(dbc.CardBody(slots.picker(INSIGHT)), className="mb-3"),
+            slots.part(WARNINGS),
+            slots.tabs(KPI),
         ]
     )
 
 
+def _view(settings: Settings, *, preview: bool) -> PanelView:
+    window = timedelta(minutes=settings.kpi_window_minutes)
+    return PanelView(
+        sources=(STATE, kpi_source(window)) if preview else (STATE,),
+        figures=(),
+        parts=(WARNINGS,),
+        layout=layout,
+        render=partial(render, preview=preview),
+        pickers=(Picker(INSIGHT, INSIGHTS, label="Insight", noun="insights"),),
+        tabs=(KPI,),
+        in_address=(INSIGHT, KPI),
+        # The report changes rarely: unless the tenant asks otherwise, the plain board
+        # polls at the entity-list pace, the preview at the service's pace.
+        refresh_seconds=None if preview else settings.entity_refresh_seconds,
+    )
+
+
 def insight_boards(settings: Settings) -> list[Board]:
-    """Both boards the service serves; callbacks are registered by the first only."""
-
-    def build(context: TenantContext) -> Component:
-        return body(context, settings)
-
+    """Both boards the service serves."""
     return [
         Board(
-            INSIGHT,
-            "Insight Generator report",
-            _EXPLANATION.format(graph=_GRAPH[INSIGHT]),
-            body=build,
-            register=lambda app, runtime: register(app, runtime, settings),
-        ),
-        Board(
-            PREVIEW,
-            "Insight preview",
-            _EXPLANATION.format(graph=_GRAPH[PREVIEW]),
-            body=build,
-        ),
+            slug,
+            title,
+            _EXPLANATION.format(graph=_GRAPH[slug]),
+            panels=_view(settings, preview=slug == PREVIEW_BOARD),
+        )
+        for slug, title in (
+            (INSIGHT_BOARD, "Insight Generator report"),
+            (PREVIEW_BOARD, "Insight preview"),
+        )
     ]
