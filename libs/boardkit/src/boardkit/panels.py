@@ -242,5 +242,7 @@ class PanelView:
             unknown = set(source.choices) - set(self.choices)
             if unknown:
                 raise ValueError(f"source {source.name!r} names unknown choices {unknown}")
+        if any(p.source.choices for p in self.pickers):
+            raise ValueError("a picker's options are the same for every viewer: no choices")
         if set(self.in_address) - set(self.choices):
             raise ValueError("in_address names must be choices of the view")
