@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from dazzler_loadtest.cli import build_parser, locust_command, parse_duration
+from dazzler_loadtest.cli import build_parser, locust_command
 from dazzler_loadtest.options import (
     BadOptions,
     board_prefix,
     check_host,
+    parse_duration,
     parse_tenants,
     parse_weights,
 )

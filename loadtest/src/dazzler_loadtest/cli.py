@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from dazzler_loadtest import push_cli
 from dazzler_loadtest.options import (
     MAX_SECONDS,
     MAX_USERS,
@@ -15,6 +16,7 @@ from dazzler_loadtest.options import (
     ViewerOptions,
     add_arguments,
     check_host,
+    parse_duration,
 )
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -25,7 +27,7 @@ _dash-layout, _dash-dependencies, the initial callbacks), then polls once per in
 from a random start phase, replaying the board's real _dash-update-component requests.
 Locust's CSV statistics go to --csv PREFIX (PREFIX_stats.csv, PREFIX_failures.csv, ...).
 Only loopback, or the one URL given with --allow-host, is targeted; every run is bounded
-in users and time.
+in users and time. `loadtest push --help`: the load generator for pushed live updates.
 """
 
 EPILOG = """\
@@ -36,25 +38,6 @@ examples:
   DAZZLER_SHARED_SECRET=... uv run loadtest --host http://127.0.0.1:8101 \\
       --path-template / --sign-context --users 100 --time 30s
 """
-
-
-def parse_duration(text: str) -> float:
-    """``"90"``, ``"90s"``, ``"5m"``, ``"1h30m"`` → seconds."""
-    total, number = 0.0, ""
-    units = {"h": 3600.0, "m": 60.0, "s": 1.0}
-    for char in text.strip():
-        if char.isdigit() or char == ".":
-            number += char
-        elif char in units and number:
-            total += float(number) * units[char]
-            number = ""
-        else:
-            raise BadOptions(f"not a duration: {text!r}")
-    if number:
-        total += float(number)
-    if total <= 0:
-        raise BadOptions(f"not a positive duration: {text!r}")
-    return total
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,9 +100,13 @@ def locust_command(args: argparse.Namespace) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run locust; its exit code is ours (1 when any request failed)."""
+    """Run locust (its exit code is ours: 1 when any request failed), or with ``push``
+    first, the push load generator."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["push"]:
+        return push_cli.main(arguments[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         command = locust_command(args)
     except BadOptions as exc:

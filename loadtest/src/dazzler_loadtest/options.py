@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +35,42 @@ def board_prefix(template: str, tenant: str, mount: str) -> str:
 def board_slug(mount: str) -> str:
     """The board slug a mount path serves when the tenant was seeded like ``demo``."""
     return HOME_BOARD if mount == HOME else mount.split("/")[0]
+
+
+def assign(
+    tenants: Sequence[str],
+    boards: Mapping[str, float],
+    how: str,
+    number: int,
+    rng: random.Random,
+) -> tuple[str, str]:
+    """The tenant and board mount of viewer ``number``: ``roundrobin`` spreads viewers
+    evenly over every (tenant, board) pair in order; ``random`` draws the tenant evenly
+    and the board by its weight."""
+    if how == "roundrobin":
+        combos = [(t, b) for b in boards for t in tenants]
+        return combos[number % len(combos)]
+    names = list(boards)
+    return rng.choice(list(tenants)), rng.choices(names, [boards[n] for n in names])[0]
+
+
+def parse_duration(text: str) -> float:
+    """``"90"``, ``"90s"``, ``"5m"``, ``"1h30m"`` → seconds."""
+    total, number = 0.0, ""
+    units = {"h": 3600.0, "m": 60.0, "s": 1.0}
+    for char in text.strip():
+        if char.isdigit() or char == ".":
+            number += char
+        elif char in units and number:
+            total += float(number) * units[char]
+            number = ""
+        else:
+            raise BadOptions(f"not a duration: {text!r}")
+    if number:
+        total += float(number)
+    if total <= 0:
+        raise BadOptions(f"not a positive duration: {text!r}")
+    return total
 
 
 def parse_weights(text: str) -> dict[str, float]:
@@ -81,9 +119,8 @@ def check_host(host: str, allowed: str | None = None) -> str:
     return host.rstrip("/")
 
 
-def add_arguments(parser: Any) -> None:
-    """Register the options on locust's parser (they show in ``locust --help``)."""
-    group = parser.add_argument_group("Dazzler viewers")
+def add_spread_arguments(group: Any, *, assign: str = "random") -> None:
+    """Who the viewers are: ``--tenants``, ``--boards`` and how viewers are spread."""
     group.add_argument(
         "--tenants",
         default="demo",
@@ -98,9 +135,16 @@ def add_arguments(parser: Any) -> None:
     group.add_argument(
         "--assign",
         choices=["random", "roundrobin"],
-        default="random",
-        help="How viewers are spread over tenants and boards (roundrobin: evenly, in order).",
+        default=assign,
+        help="How viewers are spread over tenants and boards (roundrobin: evenly, in order; "
+        f"default {assign}).",
     )
+
+
+def add_arguments(parser: Any) -> None:
+    """Register the options on locust's parser (they show in ``locust --help``)."""
+    group = parser.add_argument_group("Dazzler viewers")
+    add_spread_arguments(group)
     group.add_argument(
         "--hidden-share",
         type=float,

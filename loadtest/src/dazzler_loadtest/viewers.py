@@ -19,12 +19,12 @@ from typing import Any
 from locust import HttpUser, task
 from locust.exception import StopUser
 from requests.adapters import HTTPAdapter
-from tenant_context import TenantContext, sign_context
 from urllib3.util.retry import Retry
 
 from dazzler_loadtest.dash_model import PageFormatError
-from dazzler_loadtest.options import ViewerOptions, board_prefix, board_slug
+from dazzler_loadtest.options import ViewerOptions, assign, board_prefix, board_slug
 from dazzler_loadtest.session import BoardSession, RequestFailed, Ticker
+from dazzler_loadtest.signing import Signer
 
 OK_STATUSES = (200, 204)
 # After a failed page load the viewer waits this long and reloads, as a person would.
@@ -84,30 +84,6 @@ def _why(response: Any) -> str:
     return f"no answer: {type(response.error).__name__}: {response.error}"[:200]
 
 
-class Signer:
-    """The gateway's context headers for one tenant and board, re-signed each second
-    for each method (a context is good for the method it was signed for only)."""
-
-    def __init__(self, tenant: str, board: str, prefix: str, secret: str) -> None:
-        self.context = TenantContext(
-            tenant=tenant,
-            display_name=tenant,
-            fiware_service=tenant,
-            board=board,
-            public_prefix=prefix,
-        )
-        self.secret = secret
-        self.signed: dict[str, tuple[int, dict[str, str]]] = {}
-
-    def __call__(self, method: str) -> dict[str, str]:
-        now = int(time.time())
-        known = self.signed.get(method)
-        if known is None or known[0] != now:
-            known = (now, sign_context(self.context, self.secret, method=method, now=now))
-            self.signed[method] = known
-        return known[1]
-
-
 _counter = itertools.count()
 
 
@@ -135,13 +111,9 @@ class Viewer(HttpUser):
             raise StopUser()
         number = next(_counter)
         self.rng = random.Random()
-        combos = [(t, b) for b in options.boards for t in options.tenants]
-        if options.assign == "roundrobin":
-            self.tenant, self.board = combos[number % len(combos)]
-        else:
-            self.tenant = self.rng.choice(options.tenants)
-            names = list(options.boards)
-            self.board = self.rng.choices(names, [options.boards[n] for n in names])[0]
+        self.tenant, self.board = assign(
+            options.tenants, options.boards, options.assign, number, self.rng
+        )
         # An even spread of hidden tabs, whatever the number of viewers.
         share = options.hidden_share
         self.hidden = int((number + 1) * share) > int(number * share)
