@@ -15,6 +15,9 @@ DEPLOYED: dict[str, ServiceSpec] = {
 }
 OUR_IMAGES = set(DEPLOYED)
 FIWARE_AND_STORES = {"mongo", "orion", "crate", "quantumleap", "postgres", "redis"}
+# The demo sign-in, so that compose starts with authentication on and something to sign in to.
+IDENTITY = {"keycloak"}
+REALM_FILE = "deploy/keycloak/dazzler-realm.json"
 # Variables that belong to the platform, not to a Settings class.
 NOT_SETTINGS = {"PYTHONUNBUFFERED"}
 
@@ -26,7 +29,7 @@ def services(root: Path) -> dict[str, Any]:
 
 
 def test_compose_runs_the_whole_stack(services) -> None:
-    assert set(services) == set(OUR_IMAGES) | FIWARE_AND_STORES
+    assert set(services) == set(OUR_IMAGES) | FIWARE_AND_STORES | IDENTITY
 
 
 def test_every_service_has_a_healthcheck(services) -> None:
@@ -36,10 +39,11 @@ def test_every_service_has_a_healthcheck(services) -> None:
 
 
 def test_third_party_images_are_pinned(services) -> None:
-    for name in FIWARE_AND_STORES:
+    for name in FIWARE_AND_STORES | IDENTITY:
         image = services[name]["image"]
         assert re.fullmatch(r"[\w./-]+:\d+(\.\d+)+(-[\w.]+)?", image), f"{name}: {image}"
     assert services["quantumleap"]["image"].startswith("orchestracities/quantumleap:")
+    assert services["keycloak"]["image"].startswith("quay.io/keycloak/keycloak:")
     assert services["orion"]["image"].startswith("fiware/orion:")
 
 
@@ -84,10 +88,11 @@ def test_dependencies_wait_for_health(services) -> None:
     }
 
 
-def test_only_the_gateway_and_the_crate_console_are_published(services) -> None:
+def test_only_the_gateway_is_published_beyond_this_machine(services) -> None:
     published = {name for name, service in services.items() if service.get("ports")}
-    assert published == {"gateway", "crate"}
-    assert all(p.startswith("127.0.0.1:") for p in services["crate"]["ports"])
+    assert published == {"gateway", "crate", "keycloak"}
+    for name in ("crate", "keycloak"):
+        assert all(p.startswith("127.0.0.1:") for p in services[name]["ports"]), name
 
 
 def test_boards_can_be_scaled(services) -> None:
@@ -137,11 +142,142 @@ def test_every_service_logs_json_lines(services, service: str) -> None:
     assert list(formats.values()) == ["json"]
 
 
+def _default(value: str) -> str:
+    """The default of a ``${NAME:-default}`` value; fails for anything else."""
+    match = re.fullmatch(r"\$\{(\w+):-(.*)\}", value)
+    assert match, f"{value!r} is not ${{NAME:-default}}"
+    return match[2]
+
+
+def _required(value: str) -> str:
+    """The variable of a ``${NAME:?message}`` value: compose refuses to start without it."""
+    match = re.fullmatch(r"\$\{(\w+):\?.+\}", value)
+    assert match, f"{value!r} is not ${{NAME:?message}}"
+    return match[1]
+
+
+@pytest.fixture(scope="module")
+def realm(root: Path) -> dict[str, Any]:
+    return dict(json.loads((root / REALM_FILE).read_text()))
+
+
+@pytest.fixture(scope="module")
+def gateway_client(realm: dict[str, Any]) -> dict[str, Any]:
+    (client,) = realm["clients"]
+    return dict(client)
+
+
+def _mapper(client: dict[str, Any], kind: str) -> dict[str, str]:
+    (mapper,) = [m for m in client["protocolMappers"] if m["protocolMapper"] == kind]
+    return dict(mapper["config"])
+
+
 def test_gateway_requires_sign_in_and_never_allows_anonymous(services) -> None:
     env = services["gateway"]["environment"]
 
     assert env["DAZZLER_GATEWAY_OIDC_ENABLED"] == "true"
-    assert env["DAZZLER_GATEWAY_OIDC_ISSUER"].startswith("${DAZZLER_GATEWAY_OIDC_ISSUER:?")
-    assert env["DAZZLER_GATEWAY_OIDC_JWKS"].startswith("${DAZZLER_GATEWAY_OIDC_JWKS:?")
+    # Each has a default (the demo realm) that .env can replace with the factory's issuer.
+    for setting in ("ISSUER", "JWKS", "AUDIENCE"):
+        value = env[f"DAZZLER_GATEWAY_OIDC_{setting}"]
+        assert value.startswith(f"${{DAZZLER_GATEWAY_OIDC_{setting}:-"), setting
+        assert _default(value), setting
     for service in services.values():
         assert "DAZZLER_GATEWAY_ALLOW_ANONYMOUS" not in (service.get("environment") or {})
+    assert services["gateway"]["depends_on"]["keycloak"] == {"condition": "service_healthy"}
+
+
+def test_keycloak_imports_the_demo_realm_file(services, root: Path, realm) -> None:
+    keycloak = services["keycloak"]
+    assert "--import-realm" in keycloak["command"]
+    assert f"./{Path(REALM_FILE).parent}:/opt/keycloak/data/import:ro" in keycloak["volumes"]
+    assert realm["realm"] == "dazzler"
+    assert realm["enabled"] is True
+    assert realm["registrationAllowed"] is False
+
+
+def test_gateway_trusts_the_issuer_keys_and_audience_of_the_demo_realm(
+    services, realm, gateway_client
+) -> None:
+    gateway = services["gateway"]["environment"]
+    keycloak = services["keycloak"]["environment"]
+    name = realm["realm"]
+    hostname = _default(keycloak["KC_HOSTNAME"])
+
+    # Tokens name KC_HOSTNAME's realm as issuer; the gateway requires exactly that.
+    assert _default(gateway["DAZZLER_GATEWAY_OIDC_ISSUER"]) == f"{hostname}/realms/{name}"
+    # ... where the published port answers.
+    (published,) = services["keycloak"]["ports"]
+    port = re.fullmatch(r"127\.0\.0\.1:\$\{KEYCLOAK_PORT:-(\d+)\}:8080", published)
+    assert port, published
+    assert hostname.endswith(f":{port[1]}")
+    # Its keys, fetched inside the compose network from the service itself.
+    jwks = _default(gateway["DAZZLER_GATEWAY_OIDC_JWKS"])
+    assert jwks == f"http://keycloak:8080/realms/{name}/protocol/openid-connect/certs"
+    # Access tokens carry the audience the gateway requires.
+    audience = _mapper(gateway_client, "oidc-audience-mapper")
+    assert audience["included.custom.audience"] == _default(
+        gateway["DAZZLER_GATEWAY_OIDC_AUDIENCE"]
+    )
+    assert audience["access.token.claim"] == "true"
+
+
+def test_access_tokens_name_the_tenant_in_the_claim_the_gateway_reads(
+    services, realm, gateway_client
+) -> None:
+    from gateway.config import Settings
+
+    env = services["gateway"]["environment"]
+    claim = env.get(
+        "DAZZLER_GATEWAY_OIDC_TENANT_CLAIM", Settings.model_fields["oidc_tenant_claim"].default
+    )
+    tenant = _mapper(gateway_client, "oidc-usermodel-attribute-mapper")
+    assert tenant["claim.name"] == claim
+    assert tenant["access.token.claim"] == "true"
+    assert tenant["jsonType.label"] == "String"
+    assert tenant["multivalued"] == "false"
+    # Only an administrator sets a user's tenant: users cannot move to another factory.
+    (profile,) = realm["components"]["org.keycloak.userprofile.UserProfileProvider"]
+    attributes = json.loads(profile["config"]["kc.user.profile.config"][0])["attributes"]
+    (declared,) = [a for a in attributes if a["name"] == tenant["user.attribute"]]
+    assert declared["permissions"]["edit"] == ["admin"]
+    assert declared["multivalued"] is False
+
+
+def test_the_public_client_serves_viewers_of_the_gateway(gateway_client) -> None:
+    assert gateway_client["publicClient"] is True
+    assert gateway_client["attributes"]["pkce.code.challenge.method"] == "S256"
+    assert gateway_client["implicitFlowEnabled"] is False
+    assert all(uri.endswith(":8000/*") for uri in gateway_client["redirectUris"])
+
+
+def test_demo_users_one_per_seeded_tenant_with_passwords_from_env(services, realm) -> None:
+    keycloak = services["keycloak"]["environment"]
+    users = {user["username"]: user for user in realm["users"]}
+
+    assert {u["attributes"]["tenant"][0] for u in users.values()} == {"demo", "acme"}
+    for name, user in users.items():
+        (credential,) = user["credentials"]
+        # A placeholder Keycloak fills from its environment, never a password in the repo.
+        variable = re.fullmatch(r"\$\{(\w+)\}", credential["value"])
+        assert variable, name
+        assert _required(keycloak[variable[1]]) == variable[1]
+        assert user["requiredActions"] == [], name
+    assert _required(keycloak["KC_BOOTSTRAP_ADMIN_PASSWORD"]) == "KEYCLOAK_ADMIN_PASSWORD"
+
+
+def test_env_example_lists_every_variable_compose_reads_with_its_default(root: Path) -> None:
+    compose = (root / "docker-compose.yml").read_text()
+    example = dict(
+        line.split("=", 1)
+        for line in (root / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    used = re.findall(r"\$\{(\w+)(?::([-?])([^}]*))?\}", compose)
+
+    assert {name for name, _, _ in used} <= set(example)
+    for name, kind, default in used:
+        if kind == "-":
+            assert example[name] == default, name
+        elif kind == "?":
+            # Required values are left for the reader to fill in, not given a demo value.
+            assert example[name] == "", name
