@@ -43,7 +43,11 @@ def _problems(result: probes.Result) -> list[str]:
     probe = result.probe
     found = list(result.problems)
     if result.status not in probe.statuses:
-        found.append(f"status {result.status}, expected one of {sorted(probe.statuses)}")
+        # The start of the answer says who gave it (the gateway's pages, the board, uvicorn).
+        found.append(
+            f"status {result.status}, expected one of {sorted(probe.statuses)}; "
+            f"answer begins {result.body[:400]!r}"
+        )
     if shows_trace(result.body):
         found.append("stack trace in the answer")
     forbidden = [other(probe.allowed)] if probe.allowed is not None else list(TENANTS)

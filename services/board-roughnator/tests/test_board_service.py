@@ -192,3 +192,19 @@ def test_rgh009_client_sent_context_headers_are_ignored(stack):
     assert "ACME Milling" in layout
     assert "Globex Works" not in layout
     assert httpx.get(f"{stack.gateway}/dazzler/nobody_here/-/roughnator/").status_code == 404
+
+
+def test_rgh010_a_fresh_process_answers_a_burst_of_first_requests(stack):
+    # The first requests after a (re)start run while libraries still load lazily; none
+    # of a burst of concurrent first page loads may fail.
+    stack.stack.restart("board-roughnator")
+
+    async def burst() -> list[int]:
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=0)
+        async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+            url = stack.page_url("acme") + "_dash-layout"
+            answers = await asyncio.gather(*(client.get(url) for _ in range(150)))
+        return [answer.status_code for answer in answers]
+
+    statuses = asyncio.run(burst())
+    assert statuses == [200] * len(statuses)
