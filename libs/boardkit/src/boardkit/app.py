@@ -33,10 +33,11 @@ from boardkit.index import BoardDash
 from boardkit.live import live_page_parts, register_live_callbacks
 from boardkit.metrics import CONTENT_TYPE_LATEST
 from boardkit.panel_page import panel_page_body, register_panel_callbacks
+from boardkit.push_stream import PushEndpoint
 from boardkit.runtime import Runtime
 from boardkit.shared_cache import RedisCache
 from boardkit.shell import page
-from boardkit.static_assets import PLOTLY_JS, SharedAssets, asset_build
+from boardkit.static_assets import PLOTLY_JS, PUSH_JS, SharedAssets, asset_build
 from boardkit.theme import BOOTSTRAP_CSS, KIT_CSS
 
 
@@ -93,6 +94,7 @@ def create_board_app(
     dash_app.css.append_css(cast(Any, BOOTSTRAP_CSS))
     dash_app.css.append_css(cast(Any, KIT_CSS))
     dash_app.scripts.append_script(cast(Any, PLOTLY_JS))  # type: ignore[no-untyped-call]
+    dash_app.scripts.append_script(cast(Any, PUSH_JS))  # type: ignore[no-untyped-call]
 
     def board_page(context: TenantContext, *, declared: bool = False) -> Component:
         board = by_slug.get(context.board)
@@ -151,7 +153,7 @@ def create_board_app(
         )
     )
     gated = TenantGate(
-        guarded,
+        PushEndpoint(guarded, runtime, by_slug),
         secret,
         settings.context_max_age,
         runtime.metrics,

@@ -82,13 +82,18 @@ class Compression:
             scope = {**scope, "headers": _strong_validators(scope["headers"])}
         start: Message | None = None
         chunks: list[bytes] = []
+        streaming = False
 
         async def capture(message: Message) -> None:
-            nonlocal start
+            nonlocal start, streaming
             if message["type"] == "http.response.start":
                 start = message
+                # An event stream never ends: it is passed on as written, uncompressed.
+                streaming = _is_event_stream(message)
+                if streaming:
+                    await send(message)
                 return
-            if message["type"] != "http.response.body":
+            if streaming or message["type"] != "http.response.body":
                 await send(message)
                 return
             chunks.append(message.get("body", b""))
@@ -149,6 +154,13 @@ class Compression:
             while len(self._assets) > self._max:
                 self._assets.popitem(last=False)
         return cached
+
+
+def _is_event_stream(start: Message) -> bool:
+    return any(
+        k.lower() == b"content-type" and v.startswith(b"text/event-stream")
+        for k, v in start.get("headers", [])
+    )
 
 
 def _weak(etag: bytes) -> bytes:

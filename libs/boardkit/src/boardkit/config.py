@@ -75,6 +75,43 @@ class BoardSettings(BaseSettings):
         ge=10,
         description="Most query windows the in-process cache holds (oldest dropped first).",
     )
+    push_poll_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        le=60,
+        description="How often the push hub asks QuantumLeap for new points of each series "
+        "someone watches (one query per series whatever the number of viewers).",
+    )
+    push_queue_frames: int = Field(
+        default=64,
+        ge=1,
+        description="Frames one push stream may have waiting; past it the viewer's backlog "
+        "is replaced by one reset (the page redraws) so a slow viewer delays no one.",
+    )
+    push_replay_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="How far back a reconnecting push stream is caught up point by point; "
+        "older gaps get a reset (the page redraws).",
+    )
+    push_heartbeat_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="Seconds between comment lines on an idle push stream (keeps proxies "
+        "from timing it out).",
+    )
+    push_safety_poll_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="The page's HTTP poll while its push stream is live (a safety net; "
+        "without push the page polls every refresh_seconds).",
+    )
+    shutdown_grace_seconds: int = Field(
+        default=3,
+        ge=1,
+        description="Seconds a stopping process gives open requests to finish; push "
+        "streams never do, so they are cut then and their pages reconnect elsewhere.",
+    )
     log_level: str = Field(default="INFO", description="Python logging level.")
     log_format: LogFormat = Field(
         default="text", description="'text' (one readable line) or 'json' (one object a line)."

@@ -45,6 +45,10 @@ class Frame:
         start = bisect.bisect_right(self.times, moment)
         return self._slice(start, len(self.times))
 
+    def until(self, moment: datetime) -> Frame:
+        """The rows at or before ``moment``."""
+        return self._slice(0, bisect.bisect_right(self.times, moment))
+
     def tail(self, count: int) -> Frame:
         """The newest ``count`` rows."""
         return self._slice(max(0, len(self.times) - count), len(self.times))

@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 
 from dash.fingerprint import check_fingerprint
 
+from boardkit.answers import refuse
 from boardkit.context import ASGIApp, Message, Receive, Scope, Send
 
 UPDATE_PATH = "/_dash-update-component"
@@ -226,14 +227,14 @@ class CallbackGuard:
             return
         body = await _read_body(receive, self._max_body)
         if body is None:
-            await _answer(send, 413, "Request body too large", "too_large")
+            await refuse(send, 413, "Request body too large", "too_large")
             return
         try:
             self._shapes.check(json.loads(body))
         except (ValueError, RecursionError) as exc:
             # MalformedCallback is a ValueError, as is json's JSONDecodeError.
             _log.info("refused a callback request: %s", _reason(exc))
-            await _answer(send, 400, "Malformed callback request", "bad_request")
+            await refuse(send, 400, "Malformed callback request", "bad_request")
             return
         verdict = _Verdict()
         token = _verdict.set(verdict)
@@ -261,7 +262,7 @@ class SuiteGuard:
             package, _, fingerprinted = path[len(SUITES_PREFIX) :].partition("/")
             in_package, _ = check_fingerprint(fingerprinted)  # type: ignore[no-untyped-call]
             if in_package not in self._registered.get(package, ()):
-                await _answer(send, 404, "Not Found", "not_found")
+                await refuse(send, 404, "Not Found", "not_found")
                 return
         await self.app(scope, receive, send)
 
@@ -283,7 +284,7 @@ def _watch(send: Send, verdict: _Verdict) -> Send:
             if verdict.malformed:
                 _log.info("refused a callback request: %s", verdict.malformed)
                 replaced = True
-                await _answer(send, 400, "Malformed callback request", "bad_request")
+                await refuse(send, 400, "Malformed callback request", "bad_request")
                 return
             if not verdict.logged:
                 _log.error("callback request failed with status %s", message["status"])
@@ -320,19 +321,3 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
-
-
-async def _answer(send: Send, status: int, detail: str, code: str) -> None:
-    body = json.dumps({"detail": detail, "code": code}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"cache-control", b"no-store"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

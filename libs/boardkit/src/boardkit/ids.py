@@ -71,6 +71,12 @@ def poll(board: Any) -> Id:
     return _id("poll", board)
 
 
+def push(board: Any) -> Id:
+    """The push stream's state beside the status line; its ``data-*`` attributes tell the
+    page's push client how the board is pushed."""
+    return _id("push", board)
+
+
 def cursor(board: Any) -> Id:
     """Store of what the browser has: trace keys, newest time, window and entities."""
     return _id("cursor", board)
@@ -135,3 +141,9 @@ def panel_location(board: Any) -> Id:
 def control_note(board: Any, name: str) -> Id:
     """Text under a panel view's picker (e.g. the address asked for an option not there)."""
     return {"type": "bk-control-note", "board": board, "control": name}
+
+
+def options_poll(board: Any) -> Id:
+    """The interval that refreshes a panel view's picker options (every
+    ``entity_refresh_seconds``, whatever the view's poll interval)."""
+    return _id("options-poll", board)

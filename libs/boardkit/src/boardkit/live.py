@@ -21,6 +21,7 @@ from boardkit.boards import Board
 from boardkit.context import current_context
 from boardkit.controls import download_control, entity_picker, status_line, window_picker
 from boardkit.downloads import csv_filename, figure_csv
+from boardkit.push_series import push_badge
 from boardkit.runtime import Runtime, Stopwatch
 from boardkit.updates import LiveController, Outcome, selection_values
 from boardkit.values import (
@@ -81,7 +82,9 @@ def live_page_parts(
             dbc.Alert(
                 "", id=ids.address_note(slug), color="warning", is_open=False, dismissable=True
             ),
-            status_line(slug),
+            html.Div(
+                [status_line(slug), push_badge(context, board, runtime)], className="bk-status-row"
+            ),
             *([view.header(context)] if view.header is not None else []),
             dcc.Graph(
                 id=ids.graph(slug),
@@ -293,6 +296,17 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
                 cursor=cursor,
             )
         return outcome.as_tuple()
+
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        """function(cursor, id) {
+            // The push client follows what the figure holds (static/push_client.js).
+            if (window.boardkitPush) window.boardkitPush.cursor(id.board, cursor);
+            return window.dash_clientside.no_update;
+        }""",
+        Output(ids.push(MATCH), "title"),
+        Input(ids.cursor(MATCH), "data"),
+        State(ids.cursor(MATCH), "id"),
+    )
 
     @app.callback(
         Output(ids.download(MATCH), "data"),

@@ -3,7 +3,7 @@ so building several apps in one test process does not collide)."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 __all__ = ["CONTENT_TYPE_LATEST", "BoardMetrics"]
@@ -38,6 +38,28 @@ class BoardMetrics:
             "dazzler_board_forbidden_total",
             "Requests refused because their tenant context could not be trusted.",
             ["reason"],
+            registry=self.registry,
+        )
+
+        self.push_streams = Gauge(
+            "dazzler_board_push_streams",
+            "Open push streams (server-sent events) of this process.",
+            registry=self.registry,
+        )
+        self.push_feeds = Gauge(
+            "dazzler_board_push_feeds",
+            "Series this process follows for push viewers (one poller or listener each).",
+            registry=self.registry,
+        )
+        self.push_frames = Counter(
+            "dazzler_board_push_frames_total",
+            "Frames of new points made (each encoded once, whatever the number of viewers).",
+            registry=self.registry,
+        )
+        self.push_shared = Gauge(
+            "dazzler_board_push_shared",
+            "1 while push pollers are shared across replicas through Redis, 0 while each "
+            "replica polls for itself (Redis unreachable or not configured).",
             registry=self.registry,
         )
 

@@ -15,6 +15,7 @@ from boardkit.cache import WindowCache
 from boardkit.config import BoardSettings
 from boardkit.frames import Frame
 from boardkit.metrics import BoardMetrics
+from boardkit.push_hub import PushHub
 from boardkit.shared_cache import build_cache
 
 
@@ -46,6 +47,14 @@ class Runtime:
             redis_timeout=settings.redis_timeout,
             redis_retry_seconds=settings.redis_retry_seconds,
         )
+        self.push = PushHub(
+            self.metrics,
+            poll_seconds=settings.push_poll_seconds,
+            queue_frames=settings.push_queue_frames,
+            replay_seconds=settings.push_replay_seconds,
+            redis_url=settings.redis_url,
+            redis_timeout=settings.redis_timeout,
+        )
         self._ql_http: httpx.AsyncClient | None = None
         self._orion_http: httpx.AsyncClient | None = None
 
@@ -60,7 +69,8 @@ class Runtime:
         )
 
     async def stop(self) -> None:
-        """Close clients and the cache."""
+        """Stop the push pollers, close clients and the cache."""
+        await self.push.close()
         for client in (self._ql_http, self._orion_http):
             if client is not None:
                 await client.aclose()

@@ -42,6 +42,7 @@ def serve(
         log_config=None,
         access_log=settings.access_log,
         timeout_keep_alive=int(settings.keep_alive_seconds),
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         proxy_headers=False,
         server_header=False,
         lifespan="on",

@@ -44,6 +44,12 @@ PLOTLY_JS: dict[str, Any] = {
     "relative_package_path": "static/plotly/plotly-cartesian.min.js",
 }
 
+# The board page's push client (server-sent events into set_props).
+PUSH_JS: dict[str, Any] = {
+    "namespace": "boardkit",
+    "relative_package_path": "static/push_client.js",
+}
+
 # dcc's async chunks for the components the boards use (Graph, Dropdown, Markdown and
 # its code highlighting). Each page prefetches them, so opening a board that uses one the
 # previous board did not costs nothing either (about 110 kB, once).

@@ -1,0 +1,190 @@
+"""Pushed updates as a viewer sees them: the roughnator in Chromium through the gateway,
+its points arriving on the page's server-sent events stream."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import httpx
+import pytest
+from aiohttp import web
+from dazzler_stack.testing import free_port
+from playwright.sync_api import Page
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+PUSH_STATE = "[id*='bk-push']"
+
+
+def push_state(tab: Page) -> str:
+    return str(tab.get_attribute(PUSH_STATE, "class") or "")
+
+
+def wait_push(tab: Page, state: str, timeout: float = 20_000) -> None:
+    tab.wait_for_selector(f"{PUSH_STATE}.bk-push-{state}", timeout=timeout)
+
+
+def pushed(tab: Page) -> list[dict[str, Any]]:
+    log: list[dict[str, Any]] = tab.evaluate(
+        "() => window.boardkitPush.log(JSON.parse(document.querySelector("
+        "\"[id*='bk-push']\").id).board)"
+    )
+    return log
+
+
+def trace_xs(tab: Page) -> list[list[str]]:
+    xs: list[list[str]] = tab.evaluate(
+        "() => document.querySelector('.js-plotly-plot').data.map(t => t.x)"
+    )
+    return xs
+
+
+def test_rgh201_a_sent_point_is_on_screen_within_a_second_once(stack, page):
+    tab, problems = page
+    tab.goto(stack.page_url("acme"))
+    tab.wait_for_selector(".bk-status-live", timeout=20_000)
+    wait_push(tab, "live")
+    assert tab.inner_text(PUSH_STATE) == "Live (pushed)"
+    # The generator sends every second. Catching up on what came between the page's
+    # first answer and the stream is not live: count the points that arrive after that.
+    tab.wait_for_function("() => window.boardkitPush.log('roughnator').length >= 2", timeout=10_000)
+    since = tab.evaluate("() => Date.now()")
+    tab.wait_for_function(
+        "() => window.boardkitPush.log('roughnator')"
+        f".filter(f => f.received > {since}).length >= 4",
+        timeout=10_000,
+    )
+    frames = [frame for frame in pushed(tab) if frame["received"] > since]
+    lags = [frame["received"] - stamp for frame in frames for stamp in frame["t"]]
+    assert max(lags) <= 1000, lags
+    for xs in trace_xs(tab):
+        real = [x for x in xs if x is not None]
+        assert len(real) == len(set(real)), "a point is on screen twice"
+        assert real == sorted(real)
+    assert problems == []
+
+
+def test_rgh202_push_resumes_after_the_board_service_restarts(stack, page):
+    tab, problems = page
+    tab.goto(stack.page_url("acme"))
+    wait_push(tab, "live")
+    stack.stack.stop_service("board-roughnator")
+    wait_push(tab, "reconnecting", timeout=10_000)
+    stopped = time.time() * 1000
+    stack.stack.start_service("board-roughnator", timeout=60)
+    wait_push(tab, "live", timeout=40_000)
+    tab.wait_for_function(
+        f"() => window.boardkitPush.log('roughnator').some(f => f.received > {stopped})",
+        timeout=10_000,
+    )
+    for xs in trace_xs(tab):
+        real = [x for x in xs if x is not None]
+        assert len(real) == len(set(real)), "a point is on screen twice"
+        assert real == sorted(real)
+    # Every point sent while the board was away is on screen: none was lost.
+    shown = {x for xs in trace_xs(tab)[:1] for x in xs if x is not None}
+    sent = stack_points(stack, since=stopped - 1000, until=newest_shown(tab))
+    assert sent, "the generator sent nothing during the restart"
+    assert sent <= shown
+    # The browser reports the cut stream, the refused reconnects and the polls made while
+    # the board was away; nothing else.
+    expected = ("Failed to load resource", "board_unavailable")
+    assert [p for p in problems if not any(e in p for e in expected)] == []
+
+
+def newest_shown(tab: Page) -> str:
+    return max(x for x in trace_xs(tab)[0] if x is not None)
+
+
+def stack_points(stack: Any, *, since: float, until: str) -> set[str]:
+    """The first machine's point times QuantumLeap holds from ``since`` (epoch ms) to
+    ``until`` (as the figure writes times: wall clock in the tenant's zone)."""
+    entity = sorted(stack.ql_entities("acme"))[0]
+    answer = httpx.get(
+        f"{stack.ql}/v2/entities/{entity}",
+        params={"type": stack.entity_type, "lastN": 200},
+        headers={"Fiware-Service": stack.tenants["acme"].fiware_service},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    zone = ZoneInfo(stack.tenants["acme"].timezone)
+    times = [datetime.fromisoformat(t.replace("Z", "+00:00")) for t in answer.json()["index"]]
+    local = {
+        t.astimezone(zone).replace(tzinfo=None).isoformat(timespec="milliseconds"): t for t in times
+    }
+    return {x for x, t in local.items() if t.timestamp() * 1000 >= since and x <= until}
+
+
+@contextlib.contextmanager
+def refusing_proxy(upstream: str) -> Iterator[str]:
+    """A reverse proxy in front of the gateway that refuses the push stream (403), as
+    some corporate proxies do; everything else passes."""
+    ready = threading.Event()
+    holder: dict[str, Any] = {}
+
+    async def forward(request: web.Request) -> web.Response:
+        if request.path.endswith("/_dazzler-push"):
+            return web.Response(status=403, text="streams are not allowed here")
+        session: aiohttp.ClientSession = holder["session"]
+        async with session.request(
+            request.method,
+            upstream + request.path_qs,
+            headers={k: v for k, v in request.headers.items() if k.lower() != "host"},
+            data=await request.read(),
+            auto_decompress=False,
+        ) as answer:
+            body = await answer.read()
+            skip = {"transfer-encoding", "content-length", "connection"}
+            headers = {k: v for k, v in answer.headers.items() if k.lower() not in skip}
+            return web.Response(status=answer.status, body=body, headers=headers)
+
+    async def main() -> None:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", forward)
+        holder["session"] = aiohttp.ClientSession()
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        holder["url"] = f"http://127.0.0.1:{port}"
+        holder["stop"] = asyncio.Event()
+        ready.set()
+        await holder["stop"].wait()
+        await holder["session"].close()
+        await runner.cleanup()
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    thread.start()
+    ready.wait(10)
+    try:
+        yield holder["url"]
+    finally:
+        loop.call_soon_threadsafe(holder["stop"].set)
+        thread.join(10)
+        loop.close()
+
+
+def test_rgh203_behind_a_proxy_refusing_streams_the_page_polls_and_says_so(stack, page):
+    tab, problems = page
+    with refusing_proxy(stack.gateway) as proxy:
+        tab.goto(stack.page_url("acme").replace(stack.gateway, proxy))
+        tab.wait_for_selector(".bk-status-live", timeout=20_000)
+        wait_push(tab, "polling")
+        assert tab.inner_text(PUSH_STATE) == "Polling (push unavailable)"
+        before = len(trace_xs(tab)[0])
+        # New points keep coming, through the page's own poll.
+        tab.wait_for_function(
+            "() => document.querySelector('.js-plotly-plot').data[0].x.length > " + str(before),
+            timeout=10_000,
+        )
+        assert pushed(tab) == []
+    assert [p for p in problems if "403" not in p] == []
