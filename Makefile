@@ -9,7 +9,7 @@ SRC_DIRS := libs/ngsi/src libs/tenant-context/src libs/settings-cli/src libs/boa
 	loadtest/src bench/src
 
 .PHONY: install install-run run test test-members test-fast lint fmt typecheck bench \
-	bench-gateway bench-registry bench-boards bench-pages soak reliability-long clean
+	bench-push bench-gateway bench-registry bench-boards bench-pages soak reliability-long clean
 
 $(UV):
 	$(PYTHON) -m pip install --user --quiet uv
@@ -67,9 +67,14 @@ fmt: install
 typecheck: install
 	$(UV) run --frozen mypy $(SRC_DIRS)
 
-# The full benchmark report (bench/report.md with plots); bounded, about 20 minutes.
+# The full benchmark report (bench/report.md with plots); bounded, about 50 minutes.
 bench: install
 	$(UV) run --frozen python -m dazzler_bench
+
+# Only the push figures (freshness, bytes and memory per viewer, QL queries over two
+# replicas, most viewers at p95 lag <= 1 s), into var/bench-push/report.md.
+bench-push: install
+	$(UV) run --frozen python -m dazzler_bench --only push --out var/bench-push
 
 # Benchmarks print numbers (ratios against a baseline measured in the same run); they are
 # not part of `make test`, which runs a short smoke version of each.

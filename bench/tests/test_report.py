@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from dazzler_bench.capacity import Search
 from dazzler_bench.openmodel import OpenResult
+from dazzler_bench.push_bench import PushFindings
+from dazzler_bench.push_runs import PushRunResult
 from dazzler_bench.ql_load import series_queries
 from dazzler_bench.report import Report
 from dazzler_bench.runs import RunResult
@@ -53,3 +56,54 @@ def test_only_series_reads_count_as_viewer_queries() -> None:
         }
     }
     assert series_queries(stats) == 35
+
+
+def _push(users: int, p95: float, **extra: Any) -> PushRunResult:
+    raw = {
+        "lag_ms": {"p50": p95 / 2, "p95": p95, "p99": p95 * 1.5},
+        "lag_samples": 10 * users,
+        "frames": 4 * users,
+        "bytes_per_frame": 420.0,
+        "streams_measured": users,
+        "series": 6,
+        "generator": {"cpu_share_mean": 0.4, "bound": False},
+        **extra,
+    }
+    return PushRunResult.from_json(users, raw)
+
+
+def test_push_section_has_its_figures_table_and_lag_plot(tmp_path: Path) -> None:
+    search: Search[PushRunResult] = Search(
+        steps=[_push(1000, 200.0), _push(2000, 1400.0)], max_viewers=1000
+    )
+    search.confirmed = [_push(1000, 180.0), _push(1000, 260.0), _push(1000, 220.0)]
+    search.references = [_result(20, 30.0)] * 5
+    bound = _push(4000, 900.0, generator={"cpu_share_mean": 0.97, "bound": True})
+    search.steps.append(bound)
+    found = PushFindings(
+        freshness=[_push(1, 400.0), _push(1000, 600.0)],
+        rss_mb_per_1000={"board-roughnator": 21.5, "gateway": 30.2},
+        replica_run=_push(1000, 500.0, errors=1, error_samples={"stream: open": ["HTTP 502"]}),
+        ql_per_series_per_interval=1.0,
+        search=search,
+    )
+    report = Report(tmp_path, quick=False)
+    figures = {"push_vs_poll_viewers_ratio": 14.3, "push_bytes_per_tick_per_viewer": 420}
+    report.push(found, figures)
+    text = report.write(figures, 60.0).read_text()
+    assert "**Result: 1000 viewers**, p95 lag 180 to 260 ms over the confirming runs" in text
+    assert "x 14.3" in text
+    assert "| 2 replicas | 1000 |" in text
+    assert "stream: open: HTTP 502" in text
+    assert "generator-bound, not counted" in text
+    assert "board-roughnator 21.5 MiB, gateway 30.2 MiB" in text
+    assert (tmp_path / "push_lag.png").read_bytes().startswith(b"\x89PNG")
+    assert "(push_lag.png)" in text
+
+
+def test_a_disturbed_push_search_prints_no_figure(tmp_path: Path) -> None:
+    search: Search[PushRunResult] = Search(steps=[_push(1000, 200.0)], max_viewers=1000)
+    search.references = [_result(20, 30.0), _result(20, 420.0)]
+    report = Report(tmp_path, quick=False)
+    report.push(PushFindings(freshness=[_push(1, 300.0)], search=search), {})
+    assert "**Result: disturbed**" in report.write({}, 1.0).read_text()

@@ -3,7 +3,9 @@
 Runs, in one go and within a time budget: proxies compared on one board, the stepped
 capacity search, QuantumLeap queries against viewers, board memory against tenants and
 bytes per tick, the first-Dazzler baseline under the same polling load, and an open-model
-check at the saturation point. Ends by printing one ``name: value`` line per figure.
+check at the saturation point, then the push figures (freshness, bytes and memory per
+viewer, QL queries over two replicas, the most viewers at p95 lag ≤ 1 s). Ends by
+printing one ``name: value`` line per figure.
 """
 
 from __future__ import annotations
@@ -21,12 +23,19 @@ from typing import Any
 
 import httpx
 import psutil
+from dazzler_loadtest.push import raise_open_files
 from dazzler_stack import LocalStack
 
 from dazzler_bench.capacity import Search, find_capacity
 from dazzler_bench.openmodel import OpenResult, record_polls, run_open
 from dazzler_bench.page_weight import BOARDS, measure_boards
 from dazzler_bench.processes import baseline_app, nginx_in_front
+from dazzler_bench.push_bench import (
+    PushFindings,
+    measure_freshness,
+    measure_replicas,
+    push_capacity,
+)
 from dazzler_bench.ql_load import Window
 from dazzler_bench.report import Report
 from dazzler_bench.runs import RunResult, run_viewers
@@ -36,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[3]
 INTERVAL = 5.0
 HIDDEN_SHARE = 0.2
 HIDDEN_PERIOD = 60.0
+OPEN_FILES = 65536
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +62,19 @@ class Plan:
     rss_tenants: tuple[int, ...] = (1, 3, 10)
     measure: float = 20.0
     bisections: int = 2
+    reference_viewers: int = 20
+    push_start: int = 1250
+    push_cap: int = 20000
+    push_freshness: tuple[int, ...] = (1, 1000)
+    push_replica_viewers: int = 1000
 
     @classmethod
     def quick(cls) -> Plan:
         return cls(
             tenants=3, proxy_viewers=10, capacity_start=10, capacity_cap=20, baseline_start=5,
             baseline_cap=10, ql_viewers=(1, 10), rss_tenants=(1, 3), measure=6.0, bisections=0,
+            reference_viewers=5, push_start=10, push_cap=20, push_freshness=(1, 10),
+            push_replica_viewers=10,
         )  # fmt: skip
 
 
@@ -134,7 +151,17 @@ def _proxy_bench() -> dict[str, Any] | None:
         return None
 
 
-def capacity(bench: Bench) -> Search:
+def reference(bench: Bench) -> RunResult:
+    """The in-run reference run between the steps of a search: a small polling load
+    through the gateway that passes on a quiet machine. When it fails, the searched
+    figures of this run are reported as disturbed instead."""
+    return bench.viewers(
+        bench.stack.url("gateway"), bench.plan.reference_viewers, boards="roughnator",
+        tenants=",".join(bench.tenants), measure=6.0, settle=2.0, extra=viewer_args(hidden=0.0),
+    )  # fmt: skip
+
+
+def capacity(bench: Bench) -> Search[RunResult]:
     """2. The most live viewers held at p95 ≤ 250 ms with no failure, through the gateway."""
     host = bench.stack.url("gateway")
     tenants = ",".join(bench.tenants)
@@ -151,12 +178,13 @@ def capacity(bench: Bench) -> Search:
         cap=bench.plan.capacity_cap,
         bisections=bench.plan.bisections,
         out_of_time=bench.out_of_time,
+        reference=lambda: reference(bench),
     )
-    bench.figures["max_viewers_p95_250ms"] = search.max_viewers
+    bench.figures["max_viewers_p95_250ms"] = search.figure()
     return search
 
 
-def baseline(bench: Bench, log_dir: Path) -> Search:
+def baseline(bench: Bench, log_dir: Path) -> Search[RunResult]:
     """5. The same polling load against the first-Dazzler stand-in."""
     with baseline_app(bench.stack.url("sim", "ql"), "demo", log_dir / "baseline.log") as (url, pid):
 
@@ -171,11 +199,14 @@ def baseline(bench: Bench, log_dir: Path) -> Search:
             cap=bench.plan.baseline_cap,
             bisections=bench.plan.bisections,
             out_of_time=bench.out_of_time,
+            # Dazzler's own small load between the baseline's steps: a baseline that
+            # collapses while the reference holds is the baseline; both failing is the box.
+            reference=lambda: reference(bench),
         )
         bench.figures["baseline_rss_mb"] = round(psutil.Process(pid).memory_info().rss / 2**20, 1)
-    bench.figures["baseline_max_viewers_p95_250ms"] = search.max_viewers
+    bench.figures["baseline_max_viewers_p95_250ms"] = search.figure()
     dazzler = bench.figures.get("max_viewers_p95_250ms", 0)
-    bench.figures["gain_vs_baseline_ratio"] = _ratio(dazzler, search.max_viewers)
+    bench.figures["gain_vs_baseline_ratio"] = _ratio(dazzler, search.figure())
     return search
 
 
@@ -258,15 +289,64 @@ def open_model(bench: Bench, viewers: int) -> list[OpenResult]:
     return results
 
 
-def _ratio(a: float, b: float) -> float:
+def push(bench: Bench, poll: Search[RunResult] | None) -> PushFindings:
+    """7. Pushed live updates: freshness, bytes and memory per viewer, QL queries across
+    two replicas, then the most viewers held at p95 lag ≤ 1 s."""
+    plan, stack = bench.plan, bench.stack
+    found = PushFindings()
+    found.freshness, found.rss_mb_per_1000 = measure_freshness(
+        stack, bench.tenants, plan.push_freshness, plan.measure
+    )
+    for run in found.freshness:
+        bench.figures[f"freshness_p95_s_at_{run.users}_viewers"] = (
+            round(run.lag_p95_ms / 1000, 2) if run.lag_samples else "no points"
+        )
+    largest = found.freshness[-1]
+    bench.figures["push_bytes_per_tick_per_viewer"] = round(largest.bytes_per_frame)
+    for name, mb in found.rss_mb_per_1000.items():
+        bench.figures[f"rss_mb_per_1000_push_viewers_{name.removeprefix('board-')}"] = mb
+    if not bench.out_of_time():
+        per_series, found.replica_run = measure_replicas(
+            stack, bench.tenants, plan.push_replica_viewers, plan.measure, stack.log_dir
+        )
+        found.ql_per_series_per_interval = per_series
+        key = f"ql_queries_per_series_per_interval_at_{plan.push_replica_viewers}_viewers"
+        bench.figures[f"{key}_2_replicas"] = per_series
+    found.search = push_capacity(
+        stack, bench.tenants, start=plan.push_start, cap=plan.push_cap,
+        bisections=plan.bisections, measure=plan.measure, out_of_time=bench.out_of_time,
+        reference=lambda: reference(bench),
+    )  # fmt: skip
+    search = found.search
+    low, high = search.spread()
+    bench.figures["max_push_viewers_lag_1s"] = search.figure()
+    bench.figures["max_push_viewers_lag_1s_p95_spread_ms"] = f"{low:.0f}-{high:.0f}"
+    if search.generator_bound:
+        bench.figures["max_push_viewers_lag_1s_note"] = "a step above was generator-bound"
+    if poll is not None:
+        bench.figures["push_vs_poll_viewers_ratio"] = _ratio(search.figure(), poll.figure())
+    return found
+
+
+def _ratio(a: float | str, b: float | str) -> float | str:
+    """``a / b``; "disturbed" when either figure is."""
+    if isinstance(a, str) or isinstance(b, str):
+        return "disturbed"
     return round(a / b, 2) if b else 0.0
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m dazzler_bench", description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "bench", help="Report directory.")
-    parser.add_argument("--budget", type=float, default=1800.0, help="Seconds for the whole run.")
+    parser.add_argument("--budget", type=float, default=3000.0, help="Seconds for the whole run.")
     parser.add_argument("--quick", action="store_true", help="Tiny sizes: checks the machinery.")
+    parser.add_argument(
+        "--only",
+        choices=["push"],
+        default=None,
+        help="Only this section (push: freshness, bytes, memory, replicas, push capacity; "
+        "without the polling figures there is no push_vs_poll_viewers_ratio).",
+    )
     return parser.parse_args(argv)
 
 
@@ -278,6 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _interrupted)
     plan = Plan.quick() if args.quick else Plan()
+    # Every viewer is a socket in the generator, two in the gateway: services started from
+    # here inherit the limit.
+    raise_open_files(OPEN_FILES)
     began = time.monotonic()
     args.out.mkdir(parents=True, exist_ok=True)
     report = Report(args.out, quick=args.quick)
@@ -285,28 +368,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     with bench_stack(tenants) as stack:
         # The capacity search and the baseline search share what is left after the
         # shorter measurements; each stops starting runs when its share is spent.
-        bench = Bench(stack, tenants, plan, began + args.budget * 0.6, report)
-        _say("page weight")
-        page_weight(bench)
-        _say("proxies")
-        proxies(bench)
-        _say("ql queries")
-        report.ql(ql_queries(bench))
-        _say("memory and bytes")
-        report.memory(memory(bench), tick_bytes(bench))
-        _say("capacity")
-        dazzler = capacity(bench)
-        bench.deadline = began + args.budget * 0.85
-        _say("baseline")
-        base = baseline(bench, stack.log_dir)
+        bench = Bench(stack, tenants, plan, began + args.budget * 0.4, report)
+        dazzler = None
+        if args.only != "push":
+            dazzler = polling(bench, began, args.budget)
         bench.deadline = began + args.budget
-        report.capacity(dazzler, base, bench.figures)
-        _say("open model")
-        report.open_model(dazzler.max_viewers, open_model(bench, dazzler.max_viewers))
+        _say("push")
+        report.push(push(bench, dazzler), bench.figures)
     report.write(bench.figures, time.monotonic() - began)
     for name, value in bench.figures.items():
         print(f"{name}: {value}")
     return 0
+
+
+def polling(bench: Bench, began: float, budget: float) -> Search[RunResult]:
+    """Sections 1 to 6: the polling paths, the first-Dazzler baseline, page weight."""
+    report, stack = bench.report, bench.stack
+    _say("page weight")
+    page_weight(bench)
+    _say("proxies")
+    proxies(bench)
+    _say("ql queries")
+    report.ql(ql_queries(bench))
+    _say("memory and bytes")
+    report.memory(memory(bench), tick_bytes(bench))
+    _say("capacity")
+    dazzler = capacity(bench)
+    bench.deadline = began + budget * 0.55
+    _say("baseline")
+    base = baseline(bench, stack.log_dir)
+    bench.deadline = began + budget * 0.6
+    report.capacity(dazzler, base, bench.figures)
+    _say("open model")
+    report.open_model(dazzler.max_viewers, open_model(bench, dazzler.max_viewers))
+    return dazzler
 
 
 def _interrupted(signum: int, _frame: object) -> None:

@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from dazzler_bench.push_runs import LAG_LIMIT_MS, PushRunResult
 from dazzler_bench.runs import P95_LIMIT_MS, RunResult
 
 
@@ -66,6 +67,30 @@ def simple(
     axis.set(xlabel=xlabel, ylabel=ylabel, title=title)
     axis.set_ylim(bottom=0)
     axis.grid(True, alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path.name
+
+
+def push_lag(runs: Sequence[PushRunResult], path: Path) -> str:
+    """Lag percentiles of pushed points against viewers (each count's counted runs pooled
+    by their median); returns the file name."""
+    by_users: dict[int, list[PushRunResult]] = {}
+    for run in runs:
+        if run.counted and run.lag_samples:
+            by_users.setdefault(run.users, []).append(run)
+    users = sorted(by_users)
+    fig, axis = plt.subplots(figsize=(7, 4.2))
+    for name, pick in (("p50", "lag_p50_ms"), ("p95", "lag_p95_ms"), ("p99", "lag_p99_ms")):
+        values = [sorted(getattr(r, pick) for r in by_users[u]) for u in users]
+        axis.plot(users, [v[len(v) // 2] / 1000 for v in values], "o-", label=name)
+    axis.axhline(LAG_LIMIT_MS / 1000, color="red", linewidth=0.8, linestyle=":", label="1 s")
+    axis.set(xscale="log", xlabel="live viewers (push)", ylabel="lag (s)")
+    axis.set_title("Pushed point lag versus viewers")
+    axis.set_ylim(bottom=0)
+    axis.legend(fontsize=8)
+    axis.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

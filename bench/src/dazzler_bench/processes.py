@@ -1,4 +1,5 @@
-"""Helper processes of the bench: nginx in front of a board, the baseline app."""
+"""Helper processes of the bench: nginx in front of a board, the baseline app, board
+replicas."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from dazzler_stack import free_port
+from dazzler_stack import free_port, service_spec
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -108,4 +109,34 @@ def baseline_app(ql_url: str, tenant: str, log: Path) -> Iterator[tuple[str, int
             wait_http(url + "/_dash-layout", process)
             yield url, process.pid
         finally:
+            _stop(process)
+
+
+@contextmanager
+def board_replicas(
+    env: dict[str, str], service: str, prefix: str, count: int, log_dir: Path
+) -> Iterator[list[str]]:
+    """``count`` more processes of a board service, each on a free port, with ``env`` (the
+    stack's environment of that service plus what the caller adds); yields their URLs."""
+    processes: list[subprocess.Popen[bytes]] = []
+    urls = []
+    try:
+        for number in range(count):
+            port = free_port()
+            with (log_dir / f"{service}-replica{number + 1}.log").open("wb") as output:
+                processes.append(
+                    subprocess.Popen(
+                        [sys.executable, *service_spec(service).argv],
+                        env={**env, f"{prefix}PORT": str(port)},
+                        stdout=output,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
+            urls.append(f"http://127.0.0.1:{port}")
+        for url, process in zip(urls, processes, strict=True):
+            wait_http(url + service_spec(service).ready_path, process)
+        yield urls
+    finally:
+        for process in processes:
             _stop(process)
