@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -188,3 +189,33 @@ def test_rgh203_behind_a_proxy_refusing_streams_the_page_polls_and_says_so(stack
         )
         assert pushed(tab) == []
     assert [p for p in problems if "403" not in p] == []
+
+
+def test_rgh204_the_stream_through_the_gateway_closes_within_2_s_of_revocation(stack):
+    entity = sorted(stack.ql_entities("globex"))[0]
+    url = stack.page_url("globex") + "_dazzler-push"
+    with httpx.stream("GET", url, params={"series": entity}, timeout=10) as answer:
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("text/event-stream")
+        lines = answer.iter_lines()
+        # The generator sends every second: a frame of new points arrives through the
+        # gateway, stamped with the point's own time.
+        for line in lines:
+            if line.startswith("data: ") and '"traces"' in line:
+                frame = json.loads(line[len("data: ") :])
+                assert frame["series"] == entity
+                assert time.time() * 1000 - frame["t"][-1] < 2000
+                break
+        token = stack.stack.run_command("registry", "tokens", "create", "push-revoke")
+        admin = httpx.Client(
+            base_url=stack.stack.url("registry") + "/v1/admin",
+            headers={"Authorization": f"Bearer {token.strip().splitlines()[-1].strip()}"},
+            timeout=10,
+        )
+        slug = stack.tenants["globex"].slug
+        admin.delete(f"/tenants/{slug}/boards/{stack.board}").raise_for_status()
+        revoked = time.monotonic()
+        with contextlib.suppress(httpx.HTTPError):
+            for _ in lines:
+                pass
+        assert time.monotonic() - revoked < 2.0

@@ -141,8 +141,10 @@ class Feed:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def prime(self, after: datetime | None) -> None:
-        """Learn where the series stands before the first viewer joins."""
-        if after is not None:
+        """Learn where the series stands before the first viewer joins: from its
+        ``after``, unless that is past the replay horizon (then it gets a reset)."""
+        horizon = datetime.now(UTC) - timedelta(seconds=self.hub.replay_seconds)
+        if after is not None and after >= horizon:
             self.last = self.coverage = after
         else:
             try:

@@ -1,0 +1,119 @@
+"""``GET /_dazzler-push`` on a board app: only a verified context opens a stream, every
+bad parameter gets a clear 400, and a good request is an event stream that is never
+compressed or buffered."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from boardkit import Board, BoardSettings, create_board_app
+from boardkit.app import BoardApp
+from tenant_context import TenantContext, sign_context
+
+SECRET = "push-test-secret-0123456789abcdef"
+SERVICE = "board-x"
+
+
+@pytest.fixture
+async def app(live_board: Callable[..., Board]) -> AsyncIterator[BoardApp]:
+    board_app = create_board_app(
+        BoardSettings(shared_secret=SECRET, push_poll_seconds=0.05),
+        [live_board("live")],
+        service=SERVICE,
+    )
+    await board_app.runtime.start()
+    try:
+        yield board_app
+    finally:
+        await board_app.runtime.stop()
+
+
+def _headers(signed: bool = True) -> list[tuple[bytes, bytes]]:
+    headers = [(b"accept-encoding", b"gzip, br")]
+    if signed:
+        context = TenantContext(
+            tenant="acme",
+            display_name="ACME",
+            fiware_service="acme",
+            board="live",
+            public_prefix="/dazzler/acme/-/live/",
+        )
+        signature = sign_context(context, SECRET, method="GET", service=SERVICE)
+        headers += [(k.lower().encode(), v.encode()) for k, v in signature.items()]
+    return headers
+
+
+async def _get(
+    app: BoardApp, query: str, *, signed: bool = True, until: bytes = b""
+) -> tuple[int, dict[bytes, bytes], bytes]:
+    """Status, headers and body; a stream is read until ``until`` appears, then left."""
+    sent: list[dict[str, Any]] = []
+    left = asyncio.Event()
+    seen = asyncio.Event()
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        if until and until in body:
+            seen.set()
+
+    async def receive() -> dict[str, Any]:
+        await left.wait()
+        return {"type": "http.disconnect"}
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/_dazzler-push",
+        "query_string": query.encode(),
+        "headers": _headers(signed),
+    }
+    task = asyncio.create_task(app(scope, receive, send))
+    if until:
+        await asyncio.wait_for(seen.wait(), 5)
+        left.set()
+    await asyncio.wait_for(task, 5)
+    start = sent[0]
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], dict(start["headers"]), body
+
+
+async def test_a_stream_opens_with_the_retry_hint_and_the_series_state(app: BoardApp):
+    status, headers, body = await _get(app, "series=urn:x:1", until=b"event: state")
+    assert status == 200
+    assert headers[b"content-type"].startswith(b"text/event-stream")
+    assert b"content-encoding" not in headers
+    assert body.startswith(b"retry: 2000\n\n")
+    data = json.loads(body.split(b"event: state\ndata: ")[1].split(b"\n")[0])
+    assert data == {"series": "urn:x:1", "state": "live", "detail": ""}
+
+
+async def test_without_a_verified_context_no_stream_opens(app: BoardApp):
+    status, _, body = await _get(app, "series=urn:x:1", signed=False)
+    assert status == 403
+    assert json.loads(body)["code"] == "forbidden"
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("", "name at least one series"),
+        ("series=", "1 to 256 printable characters"),
+        ("&".join(f"series=urn:x:{i}" for i in range(13)), "at most 12 series"),
+        ("series=*", "unknown series '*'"),
+        ("series=urn:x:1&after=yesterday", "whole number of epoch milliseconds"),
+        ("series=urn:x:1&after=-5", "whole number of epoch milliseconds"),
+        ("series=urn:x:1&since=5", "unknown parameter 'since'"),
+    ],
+)
+async def test_bad_parameters_get_a_400_saying_what_is_wrong(app: BoardApp, query: str, says: str):
+    status, headers, body = await _get(app, query)
+    assert status == 400
+    assert headers[b"content-type"] == b"application/json"
+    answer = json.loads(body)
+    assert answer["code"] == "bad_request"
+    assert says in answer["detail"]
