@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -39,6 +40,8 @@ from boardkit.shared_cache import RedisCache
 from boardkit.shell import page
 from boardkit.static_assets import PLOTLY_JS, PUSH_JS, SharedAssets, asset_build
 from boardkit.theme import BOOTSTRAP_CSS, KIT_CSS
+
+_log = logging.getLogger("boardkit.app")
 
 
 class BoardApp:
@@ -119,7 +122,12 @@ def create_board_app(
         context = maybe_context()
         if context is None:
             return validation
-        return board_page(context)
+        try:
+            return board_page(context)
+        except Exception:
+            # Dash answers 500 for an exception here and logs nothing: say it here, once.
+            _log.exception("building the %s page for %s failed", context.board, context.tenant)
+            raise
 
     validation: Component = html.Div(
         [board_page(_placeholder_context(b), declared=True) for b in boards]

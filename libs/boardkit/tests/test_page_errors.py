@@ -1,0 +1,51 @@
+"""A page that cannot be built is an error the operator can read, not a silent 500."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+
+import httpx
+import pytest
+from boardkit import Board, BoardSettings, create_board_app
+from tenant_context import TenantContext, sign_context
+
+SECRET = "page-errors-secret-0123456789"
+
+
+def _broken_header(context: TenantContext) -> object:
+    # Only for a real tenant: the app builds every page once at start-up to check it.
+    if context.tenant == "acme":
+        raise RuntimeError("the header cannot be drawn")
+    return None
+
+
+async def test_a_failing_page_answers_500_and_logs_board_tenant_and_cause(
+    live_board: Callable[..., Board], caplog: pytest.LogCaptureFixture
+) -> None:
+    board = live_board()
+    assert board.live is not None
+    broken = dataclasses.replace(board, live=dataclasses.replace(board.live, header=_broken_header))
+    settings = BoardSettings(shared_secret=SECRET, ql_url="http://127.0.0.1:9")
+    app = create_board_app(settings, [broken], service="board-test")
+    context = TenantContext(
+        tenant="acme", display_name="Acme", fiware_service="acme", board="live", public_prefix="/"
+    )
+    headers = sign_context(context, SECRET, method="GET", service="board-test")
+    await app.runtime.start()
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://board") as client:
+            with caplog.at_level(logging.ERROR, logger="boardkit.app"):
+                answer = await client.get("/_dash-layout", headers=headers)
+    finally:
+        await app.runtime.stop()
+
+    assert answer.status_code == 500
+    assert "the header cannot be drawn" not in answer.text
+    [record] = [r for r in caplog.records if r.name == "boardkit.app"]
+    assert "live" in record.getMessage()
+    assert "acme" in record.getMessage()
+    assert record.exc_info is not None
+    assert "cannot be drawn" in str(record.exc_info[1])
