@@ -37,6 +37,11 @@ LAYOUT = {
                 "namespace": "dash_core_components",
                 "props": {"id": {"type": "bk-entities-poll", "board": "roughnator"}},
             },
+            {
+                "type": "Span",
+                "namespace": "dash_html_components",
+                "props": {"id": {"type": "bk-push", "board": "roughnator"}, "data-whole": "0"},
+            },
         ]
     },
 }
@@ -51,6 +56,7 @@ DEPENDENCIES = [
     }
 ]
 TICK = 0.1
+WHOLE = "*"
 
 
 @dataclass
@@ -153,7 +159,7 @@ async def _ticker(history: dict[str, list[int]]) -> None:
     step = 0
     while True:
         now = int(time.time() * 1000)
-        for key in ENTITIES:
+        for key in (*ENTITIES, WHOLE):
             # Even and odd times alternate, so skipping the odd ones loses points.
             history.setdefault(key, []).append(now - now % 2 + step % 2)
         step += 1
@@ -186,6 +192,7 @@ def _options(board: Board, viewers: int = 4, **changes: Any) -> PushOptions:
         "settle": 0.5,
         "measure": 1.5,
         "grace": 0.5,
+        "open_wait": 2.0,
     }
     return PushOptions(**(base | changes))
 
@@ -253,3 +260,25 @@ async def test_a_page_that_does_not_load_is_an_error(board: Board) -> None:
     result = await run_push(options)
     assert result["errors_by_kind"] == {"page: index": 1}
     assert "HTTP 404" in result["error_samples"]["page: index"][0]
+
+
+async def test_a_board_following_the_whole_type_is_asked_for_it(board: Board) -> None:
+    LAYOUT["props"]["children"][2]["props"]["data-whole"] = "1"  # type: ignore[index]
+    try:
+        result = await run_push(_options(board, viewers=2))
+    finally:
+        LAYOUT["props"]["children"][2]["props"]["data-whole"] = "0"  # type: ignore[index]
+    assert result["errors"] == 0, result["error_samples"]
+    assert result["series"] == 1
+    assert result["lag_samples"] > 0
+
+
+async def test_a_board_without_push_is_an_error_that_says_so(board: Board) -> None:
+    children = LAYOUT["props"]["children"]  # type: ignore[index]
+    badge = children.pop()
+    try:
+        result = await run_push(_options(board, viewers=1, measure=0.5, grace=0.0))
+    finally:
+        children.append(badge)
+    assert result["errors_by_kind"] == {"page: series": 1}
+    assert "pushes nothing" in result["error_samples"]["page: series"][0]

@@ -20,8 +20,8 @@ from dazzler_bench.push_runs import (
 )
 from dazzler_bench.ql_load import Window
 
-# Viewers spread over tenants, the per-entity board and a whole-type board.
-BOARDS = "roughnator=3,sleuth=1"
+# Viewers spread evenly over tenants and two boards, each board's over its entities.
+BOARDS = "roughnator,sleuth"
 # The replicas' QL poll per watched series, set explicitly so the figure's unit is known.
 PUSH_POLL_SECONDS = 0.5
 # A Redis database of its own, so the replicas share only with each other.

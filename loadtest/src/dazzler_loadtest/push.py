@@ -1,8 +1,8 @@
 """Viewers of pushed live updates: many real board pages held open by one asyncio process.
 
 Each viewer opens its board page as a browser does (index, ``_dash-layout``,
-``_dash-dependencies``, and for an entity picker the callback that lists the entities, so
-viewers spread over entities), then holds the board's server-sent events stream
+``_dash-dependencies``; for a board that follows picked entities also the callback that
+lists them, so viewers spread over entities), then holds the board's server-sent events stream
 (``_dazzler-push``, see "Push protocol" in docs/boards.md) and records, per frame, the
 lag of each point from the time the simulator stamped on it. A broken stream is reopened
 with backoff (1 s doubling to 30 s) and ``after`` set to the newest point it has, as the
@@ -32,11 +32,12 @@ from dazzler_loadtest.signing import Signer
 from dazzler_loadtest.sse import Event, SseParser, StreamFormatError
 
 PUSH_PATH = "_dazzler-push"
-# The series a board subscribes to when it is not one series per picked entity.
-BOARD_SERIES: Mapping[str, tuple[str, ...]] = {
-    "sleuth": ("*",),
-    "raw-materials": ("*",),
-    "tweezers": ("*",),
+# The page's push badge: its ``data-whole`` says whether the board follows the whole
+# entity type (series ``*``) or one series per picked entity.
+BADGE_TYPE = "bk-push"
+WHOLE_TYPE = "*"
+# Panel boards have no badge; their series are their sources.
+PANEL_SERIES: Mapping[str, tuple[str, ...]] = {
     "fams": ("panel:workers", "panel:interventions"),
 }
 PICKER_TYPE = "bk-entities"
@@ -74,6 +75,8 @@ class PushOptions:
     index: bool = True
     series: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     stream_timeout: float = 45.0
+    # Longest wait after --settle for every viewer's stream to open.
+    open_wait: float = 60.0
     seed: int | None = None
 
 
@@ -82,13 +85,18 @@ def now_ms() -> float:
 
 
 def raise_open_files(wanted: int) -> int:
-    """Lift this process's open-file limit towards ``wanted`` (one socket per viewer);
-    return the limit in force."""
+    """Lift this process's open-file limit to ``wanted`` (one socket per viewer), the hard
+    limit too where allowed; return the limit in force. Processes started afterwards
+    inherit it."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-    if target > soft:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-        return target
+    if soft >= wanted:
+        return soft
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, max(hard, wanted)))
+        return wanted
+    if hard != resource.RLIM_INFINITY and hard > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        return hard
     return soft
 
 
@@ -106,6 +114,7 @@ class PushViewer:
         options: PushOptions,
     ) -> None:
         self.number = number
+        self.viewer_id = id(self)
         self.http = http
         self.tenant = tenant
         self.slug = board_slug(mount)
@@ -135,8 +144,11 @@ class PushViewer:
                 continue
             self.ledger.page_loads_ms.append((time.perf_counter() - began) * 1000)
             break
-        key = (self.base, self.tenant, self.slug)
-        self.tracks = {s: self.ledger.track((*key, s)) for s in series}
+        # Keyed without the host: viewers of one series on different replicas must get
+        # the same points too.
+        self.tracks = {
+            s: self.ledger.track((self.tenant, self.slug, s), self.viewer_id) for s in series
+        }
         await self.follow(series)
 
     async def load(self) -> list[str]:
@@ -149,10 +161,19 @@ class PushViewer:
             page = Page.build(layout, dependencies)
         except (PageFormatError, KeyError, TypeError) as exc:
             raise PushFailed("page: format", str(exc)) from None
-        chosen = self.options.series.get(self.slug) or BOARD_SERIES.get(self.slug)
+        chosen = self.options.series.get(self.slug)
         if chosen:
             return list(chosen)
-        return [await self._pick_entity(page)]
+        badges = [
+            k for k, c in page.ids.items() if isinstance(c, dict) and c.get("type") == BADGE_TYPE
+        ]
+        if badges:
+            if page.props[badges[0]].get("data-whole") == "1":
+                return [WHOLE_TYPE]
+            return [await self._pick_entity(page)]
+        if self.slug in PANEL_SERIES:
+            return list(PANEL_SERIES[self.slug])
+        raise PushFailed("page: series", f"{self.slug} shows no push badge: it pushes nothing")
 
     async def _pick_entity(self, page: Page) -> str:
         """Run the callback that fills the entity picker; take one entity by viewer number."""
@@ -160,7 +181,7 @@ class PushViewer:
             k for k, c in page.ids.items() if isinstance(c, dict) and c.get("type") == PICKER_TYPE
         ]
         if not pickers:
-            raise PushFailed("page: series", f"{self.slug} has no entity picker and no series")
+            raise PushFailed("page: series", f"{self.slug} follows entities but has no picker")
         picker = page.ids[pickers[0]]
         for bound in page.callbacks:
             if (picker, "options") in bound.outputs and not bound.callback.clientside:
@@ -268,6 +289,7 @@ class PushViewer:
             live_from = now_ms()
             for track in self.tracks.values():
                 track.connected = True
+            self.ledger.opened(self.viewer_id)
             parser = SseParser()
             try:
                 async for chunk in response.content.iter_any():
@@ -312,19 +334,22 @@ class PushViewer:
         return False
 
 
-def spread(options: PushOptions, rng: random.Random) -> list[tuple[str, str, str]]:
-    """(host, tenant, board mount) of each viewer."""
+def spread(options: PushOptions, rng: random.Random) -> list[tuple[str, str, str, int]]:
+    """(host, tenant, board mount, its rank among that board's viewers) of each viewer;
+    the rank picks the entity, so each board's viewers cycle through its entities."""
     found = []
+    ranks: dict[tuple[str, str], int] = {}
     for number in range(options.viewers):
         tenant, mount = assign(options.tenants, options.boards, options.assign, number, rng)
-        found.append((options.hosts[number % len(options.hosts)], tenant, mount))
+        rank = ranks[tenant, mount] = ranks.get((tenant, mount), -1) + 1
+        found.append((options.hosts[number % len(options.hosts)], tenant, mount, rank))
     return found
 
 
 async def run_push(options: PushOptions) -> dict[str, Any]:
     """Open every viewer, measure a window, close them; the run's figures as a dict."""
     files = raise_open_files(options.viewers + 256)
-    ledger = Ledger()
+    ledger = Ledger(expected=options.viewers)
     meter = CpuMeter()
     meter_task = asyncio.create_task(meter.run())
     rng = random.Random(options.seed)
@@ -338,14 +363,18 @@ async def run_push(options: PushOptions) -> dict[str, Any]:
         auto_decompress=True,
     ) as http:
         began = time.perf_counter()
-        for number, (host, tenant, mount) in enumerate(spread(options, rng)):
+        for number, (host, tenant, mount, rank) in enumerate(spread(options, rng)):
             delay = began + number / options.spawn_rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            viewer = PushViewer(number, http, host, tenant, mount, ledger, options)
+            viewer = PushViewer(rank, http, host, tenant, mount, ledger, options)
             tasks.append(asyncio.create_task(viewer.run()))
         ramp = time.perf_counter() - began
         await asyncio.sleep(options.settle)
+        # Page loads queue up under load: the window opens once every viewer streams (or
+        # gives up waiting; those that do not stream by then are not measured).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ledger.all_open.wait(), options.open_wait)
         start = now_ms()
         ledger.window = Window(int(start), int(start + options.measure * 1000))
         ledger.complete = {i for i, t in enumerate(ledger.tracks) if t.connected}

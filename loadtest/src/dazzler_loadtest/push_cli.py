@@ -27,7 +27,8 @@ DESCRIPTION = """\
 Open N viewers of Dazzler boards with pushed live updates: each loads its board page
 (index, _dash-layout, _dash-dependencies, the entity list), then holds the board's
 server-sent events stream, reconnecting with backoff and catch-up as the page does.
-After --settle seconds the window of --measure seconds starts: the lag of every point
+Once every viewer streams (--settle seconds at least, --open-wait at most
+after that) the window of --measure seconds starts: the lag of every point
 (receive time minus the time the simulator stamped on it), drops, duplicates, reconnects
 and errors are counted, and the generator's own CPU is sampled; a run where the
 generator was busy over 85 % of a core is marked "generator-bound, not counted". Prints
@@ -61,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--spawn-rate", type=float, default=100.0, help="Viewers opened a second.")
     parser.add_argument("--settle", default="5s", help="Wait after the last viewer opened.")
     parser.add_argument("--measure", default="20s", help="The measured window.")
+    parser.add_argument(
+        "--open-wait",
+        default="60s",
+        help="After --settle, the longest wait for every viewer's stream to open.",
+    )
     parser.add_argument(
         "--grace", default="5s", help="After the window: time for its last points to arrive."
     )
@@ -106,7 +112,9 @@ def push_options(args: argparse.Namespace) -> PushOptions:
         raise BadOptions(f"--viewers must be between 1 and {MAX_USERS}")
     if args.spawn_rate <= 0:
         raise BadOptions("--spawn-rate must be positive")
-    settle, measure, grace = (parse_duration(v) for v in (args.settle, args.measure, args.grace))
+    settle, measure, grace, open_wait = (
+        parse_duration(v) for v in (args.settle, args.measure, args.grace, args.open_wait)
+    )
     if settle + measure + grace + args.viewers / args.spawn_rate > MAX_SECONDS:
         raise BadOptions("the run would be longer than 3 h")
     secret = None
@@ -124,6 +132,7 @@ def push_options(args: argparse.Namespace) -> PushOptions:
         settle=settle,
         measure=measure,
         grace=grace,
+        open_wait=open_wait,
         path_template=args.path_template,
         secret=secret,
         index=not args.no_index,

@@ -10,6 +10,7 @@ and a reconnect asks only for what is newer).
 
 from __future__ import annotations
 
+import asyncio
 import math
 from array import array
 from collections import Counter
@@ -26,6 +27,7 @@ class Track:
     """One viewer's view of one series."""
 
     key: tuple[str, ...]
+    viewer: int = 0
     newest: int = -1
     in_window: int = 0
     connected: bool = False
@@ -70,9 +72,18 @@ class Ledger:
     tracks: list[Track] = field(default_factory=list)
     # Tracks connected before the window opened and never re-opened from scratch.
     complete: set[int] = field(default_factory=set)
+    # Viewers whose stream opened at least once; ``all_open`` is set once all ``expected`` did.
+    expected: int = 0
+    streaming: set[int] = field(default_factory=set)
+    all_open: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def track(self, key: tuple[str, ...]) -> Track:
-        made = Track(key)
+    def opened(self, viewer: int) -> None:
+        self.streaming.add(viewer)
+        if len(self.streaming) >= self.expected:
+            self.all_open.set()
+
+    def track(self, key: tuple[str, ...], viewer: int = 0) -> Track:
+        made = Track(key, viewer)
         self.tracks.append(made)
         return made
 
@@ -155,7 +166,7 @@ class Ledger:
             if seconds and self.complete
             else 0.0,
             "series": len(series),
-            "streams_measured": len(self.complete),
+            "streams_measured": len({self.tracks[i].viewer for i in self.complete}),
             "measured_seconds": seconds,
             "page_load_p95_ms": round(percentile(self.page_loads_ms, 0.95), 1),
         }
