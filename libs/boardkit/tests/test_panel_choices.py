@@ -320,3 +320,57 @@ def test_a_frame_is_cached_as_it_is(make_frame: Any) -> None:
     frame = make_frame("m1", [1.0, 2.0])
     assert value_frame(frame) is frame
     assert frame_value(frame) is frame
+
+
+def _ids_in(component: Any) -> dict[str, Any]:
+    """Every dict-id component of a page by its type, with its props."""
+    found: dict[str, Any] = {}
+
+    def walk(node: Any) -> None:
+        if hasattr(node, "to_plotly_json"):
+            node = node.to_plotly_json()
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if isinstance(props.get("id"), dict):
+                name = props["id"].get("control")
+                found[props["id"]["type"] + (f":{name}" if name else "")] = props
+            for value in props.values():
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                walk(value)
+
+    walk(component)
+    return found
+
+
+def test_a_page_with_a_picker_refreshes_its_options_at_the_entity_pace() -> None:
+    from boardkit import Board
+    from boardkit.panel_page import panel_page_body
+
+    machines = Machines()
+    runtime = Runtime(BoardSettings(shared_secret="panel-test-secret-0123456"))
+    board = Board("machines", "Machines", "", panels=_view(machines))
+    page = _ids_in(panel_page_body(_context(refresh_seconds=600), board, runtime))
+    assert page["bk-options-poll"]["interval"] == runtime.settings.entity_refresh_seconds * 1000
+    assert page["bk-panel-poll"]["interval"] == 600_000
+    assert page["bk-control:machine"]["placeholder"] == "Loading machines…"
+    assert "bk-panel-location" in page
+    # A view without pickers or address choices has neither.
+    view = _view(machines, sources=(), pickers=(), in_address=(), layout=lambda s: s.tabs("sensor"))
+    plain = Board("plain", "Plain", "", panels=view)
+    bare = _ids_in(panel_page_body(_context(), plain, runtime))
+    assert "bk-options-poll" not in bare
+    assert "bk-panel-location" not in bare
+
+
+async def test_a_link_to_an_option_made_since_the_last_poll_finds_it(setup) -> None:
+    controller, machines, clock = setup
+    await controller.update(_context(), None, choices=EMPTY, from_address=True)
+    machines.ids.append("m3")
+    clock.now += controller.runtime.settings.refresh_seconds
+    opened = await controller.update(
+        _context(), None, choices=EMPTY, search="?machine=m3", from_address=True
+    )
+    assert _picker(opened)["value"] == "m3"
+    assert _picker(opened)["note"] is no_update

@@ -45,6 +45,7 @@ def _poll(stack, board: str, insight: str | None = None, search: str = "") -> di
     outputs = _outputs(board)
     inputs = [
         (_id(board, "bk-panel-poll"), "n_intervals", 1),
+        (_id(board, "bk-options-poll"), "n_intervals", None),
         (_id(board, "bk-control", control="insight"), "value", insight),
         (_id(board, "bk-control", control="kpi"), "active_tab", None),
         (_id(board, "bk-panel-location"), "search", search),

@@ -28,12 +28,15 @@ def panel_page_body(context: TenantContext, board: Board, runtime: Runtime) -> C
     interval = int(panel_refresh_seconds(runtime, view, context) * 1000)
     # refresh=False: a choice pushes the address without reloading the page.
     address = [dcc.Location(id=ids.panel_location(board.slug), refresh=False)]
+    options = int(runtime.settings.entity_refresh_seconds * 1000)
+    options_poll = [dcc.Interval(id=ids.options_poll(board.slug), interval=options)]
     return html.Div(
         [
             *(address if view.in_address else []),
             status_line(board.slug),
             view.layout(Slots(board.slug, loading, view.pickers)),
             dcc.Interval(id=ids.panel_poll(board.slug), interval=interval),
+            *(options_poll if view.pickers else []),
             dcc.Store(id=ids.revision(board.slug), data=None),
         ]
     )
@@ -81,6 +84,7 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
         Output(ids.freshness(slug), "children"),
         Output(ids.revision(slug), "data"),
         Input(ids.panel_poll(slug), "n_intervals"),
+        *([Input(ids.options_poll(slug), "n_intervals")] if pickers else []),
         *(Input(control_id(slug, name), prop) for name, prop in choice_props),
         *([Input(ids.panel_location(slug), "search")] if address else []),
         *(State(control_id(slug, name), "options") for name in pickers),
@@ -88,7 +92,7 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
     )
     async def refresh(_tick: int | None, *rest: Any) -> tuple[Any, ...]:
         context = current_context()
-        values = list(rest)
+        values = list(rest[1:] if pickers else rest)  # without the options poll's tick
         shown = checked_text(values.pop(), "the revision shown")
         held = {name: values.pop() for name in reversed(pickers)}
         search = checked_text(values.pop(), "the page address") if address else None

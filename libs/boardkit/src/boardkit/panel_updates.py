@@ -245,7 +245,12 @@ class PanelController:
         """Each picker's options, value, placeholder and note; settles ``wanted`` on an
         option the picker lists (the first while the wanted one is not there)."""
         out: list[Any] = []
-        ttl = self.runtime.settings.entity_refresh_seconds
+        # One cheap list per tenant and interval: a link to an option created a moment
+        # ago finds it, and new options reach the picker at least at the entity pace.
+        ttl = min(
+            self.runtime.settings.entity_refresh_seconds,
+            panel_refresh_seconds(self.runtime, self.view, context),
+        )
         for picker in self.view.pickers:
             name = picker.name
             listed = await self._source(context, picker.source, ttl, {}, now)

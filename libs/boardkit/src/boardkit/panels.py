@@ -80,7 +80,8 @@ class Picker:
     """A viewer's choice among the values a source lists (the tenant's insights, say).
 
     ``source`` returns the option values (a list of text) and is refreshed every
-    ``entity_refresh_seconds``; new options appear without changing the viewer's choice.
+    ``entity_refresh_seconds``, or at each poll when the view polls more often; new
+    options appear without changing the viewer's choice.
     ``label`` heads the dropdown and ``noun`` (plural) words its notes: "Loading
     insights…", "No insights yet", "… is not among this tenant's insights". Until the
     viewer picks, the first option is chosen.
