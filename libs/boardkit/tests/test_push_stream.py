@@ -10,8 +10,19 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from boardkit import Board, BoardSettings, create_board_app
+from boardkit import (
+    Board,
+    BoardSettings,
+    Frame,
+    Panels,
+    PanelView,
+    Source,
+    SourceData,
+    ViewContext,
+    create_board_app,
+)
 from boardkit.app import BoardApp
+from dash import html
 from tenant_context import TenantContext, sign_context
 
 SECRET = "push-test-secret-0123456789abcdef"
@@ -117,3 +128,47 @@ async def test_bad_parameters_get_a_400_saying_what_is_wrong(app: BoardApp, quer
     answer = json.loads(body)
     assert answer["code"] == "bad_request"
     assert says in answer["detail"]
+
+
+def _panel_board(frames: list[Frame]) -> Board:
+    """A panel board whose one source answers the last of ``frames``."""
+
+    async def fetch(*_args: object) -> Frame:
+        return frames[-1]
+
+    def render(data: SourceData, _view: ViewContext) -> Panels:
+        return Panels(parts={"headline": "ok"}, summary="live")
+
+    view = PanelView(
+        sources=(Source("readings", fetch),),
+        figures=(),
+        parts=("headline",),
+        layout=lambda slots: html.Div([slots.part("headline")]),
+        render=render,
+    )
+    return Board(slug="live", title="Panels", explanation="", panels=view)
+
+
+async def test_a_panel_source_pushes_changed_when_its_answer_changes(
+    make_frame: Callable[..., Frame],
+):
+    frames = [make_frame("urn:x:1", [1.0])]
+    board_app = create_board_app(
+        BoardSettings(shared_secret=SECRET, push_poll_seconds=0.05, refresh_seconds=0.1),
+        [_panel_board(frames)],
+        service=SERVICE,
+    )
+    await board_app.runtime.start()
+    try:
+        status, _, body = await _get(board_app, "series=panel:nope")
+        assert status == 400
+        assert "panel:readings" in json.loads(body)["detail"]
+        # The source's answer changes a moment after the stream opened.
+        asyncio.get_running_loop().call_later(0.3, frames.append, make_frame("urn:x:1", [1.0, 2.0]))
+        status, _, body = await _get(board_app, "series=panel:readings", until=b"event: changed")
+        assert status == 200
+        data = json.loads(body.split(b"event: changed\n")[1].split(b"data: ")[1].split(b"\n")[0])
+        assert data["series"] == "panel:readings"
+        assert data["t"] == [int(frames[-1].times[-1].timestamp() * 1000)]
+    finally:
+        await board_app.runtime.stop()

@@ -100,6 +100,14 @@ class PanelOutcome:
         )
 
 
+def source_cache_parts(
+    slug: str, source: str, settings: str, choices: Mapping[str, str]
+) -> tuple[Any, ...]:
+    """The shared cache key (after the tenant's) of one panel source's answer: the page's
+    polls and the push hub's look-ups read the same entry."""
+    return ("panel", slug, source, settings, *sorted(choices.items()))
+
+
 def panel_refresh_seconds(runtime: Runtime, view: PanelView, context: TenantContext) -> float:
     """The view's poll interval for this tenant (its setting, else the view's default)."""
     default = view.refresh_seconds or runtime.settings.refresh_seconds
@@ -307,7 +315,7 @@ class PanelController:
             answer = await source.fetch(self.runtime, fiware_context(context), request)
             return value_frame(answer)
 
-        parts = ("panel", self.slug, source.name, settings, *sorted(choices.items()))
+        parts = source_cache_parts(self.slug, source.name, settings, choices)
         try:
             return await self.runtime.cached(context, parts, ttl, fetch)
         except Exception as exc:

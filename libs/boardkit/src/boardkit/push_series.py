@@ -1,6 +1,7 @@
 """What a board's series are for push: how to ask for rows newer than a time, and how to
 encode them. A live view has one series per entity, or ``*`` when it reads the whole
-entity type."""
+entity type; a panel view one per source shared by all its viewers, ``panel:<name>``,
+whose frames say only that the source changed (the page pulls its patch)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ from tenant_context import TenantContext
 from boardkit import ids
 from boardkit.boards import Board
 from boardkit.frames import Frame
-from boardkit.push_events import points_event
+from boardkit.panel_updates import panel_refresh_seconds, source_cache_parts
+from boardkit.panels import PanelView, SourceRequest
+from boardkit.push_events import changed_event, points_event
 from boardkit.push_hub import SeriesSpec
 from boardkit.runtime import Runtime, fiware_context
+from boardkit.source_values import value_frame
 from boardkit.views import LiveView, ViewContext
 from boardkit.windows import Window, tenant_zone
 
@@ -43,6 +47,8 @@ def series_spec(runtime: Runtime, context: TenantContext, board: Board, name: st
         view = resolved.live
         described = (*scope, context.timezone, view.entity_type, ",".join(view.attrs))
         return _live_spec(runtime, context, view, name, described)
+    if resolved.panels is not None:
+        return _panel_spec(runtime, context, board.slug, resolved.panels, name, scope)
     raise UnknownSeries(f"the board {board.slug!r} pushes nothing")
 
 
@@ -78,6 +84,50 @@ def _live_spec(
         return points_event(name, list(rows.times), traces)
 
     return SeriesSpec((*scope, "live", name), name, newer, encode)
+
+
+def _panel_spec(
+    runtime: Runtime,
+    context: TenantContext,
+    slug: str,
+    view: PanelView,
+    name: str,
+    scope: tuple[str, ...],
+) -> SeriesSpec:
+    # Sources that depend on a viewer's choices are not shared by all viewers: not pushed.
+    sources = {PANEL_PREFIX + s.name: s for s in view.sources if not s.choices}
+    source = sources.get(name)
+    if source is None:
+        known = ", ".join(sorted(sources)) or "none"
+        raise UnknownSeries(f"unknown series {name!r}: this board's series are {known}")
+    fiware = fiware_context(context)
+    ttl = panel_refresh_seconds(runtime, view, context)
+    settings = scope[-1]
+    seen: dict[str, str] = {}
+
+    async def fetch() -> Frame:
+        request = SourceRequest(settings=context.settings, now=datetime.now(UTC))
+        return value_frame(await source.fetch(runtime, fiware, request))
+
+    async def newer(after: datetime | None) -> Frame:
+        # The page's own poll reads the same cache entry, so a nudged page finds the new
+        # data; a changed answer is one new "row" at its newest time (or now).
+        parts = source_cache_parts(slug, source.name, settings, {})
+        frame = await runtime.cached(context, parts, ttl, fetch)
+        digest = frame.to_json()
+        if seen.get("digest") == digest and after is not None:
+            return Frame()
+        seen["digest"] = digest
+        newest = frame.last_time
+        if newest is None or (after is not None and newest <= after):
+            newest = datetime.now(UTC)
+        return Frame((newest,), {})
+
+    def encode(rows: Frame) -> bytes:
+        assert rows.last_time is not None
+        return changed_event(name, rows.last_time)
+
+    return SeriesSpec((*scope, "panel", name), name, newer, encode)
 
 
 def push_badge(context: TenantContext, board: Board, runtime: Runtime) -> Component:
