@@ -8,18 +8,14 @@ theme per tenant costs nothing per request.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
+# Plotly imports numpy the first time a figure needs it, from whichever request thread
+# gets there first; requests running meanwhile meet a half-imported module and fail with
+# 500. Importing it with the kit, before anything is served, closes that window.
+import numpy  # noqa: F401
 import plotly.graph_objects as go
 from tenant_context import Theme
-
-# Plotly imports numpy (when installed) the first time a figure needs it, from whichever
-# request thread gets there first; requests running meanwhile meet a half-imported module
-# and fail with 500. Importing it with the kit, before anything is served, closes that
-# window.
-with contextlib.suppress(ImportError):
-    import numpy  # noqa: F401
 
 BOOTSTRAP_CSS: dict[str, Any] = {
     "namespace": "bootstrap",
