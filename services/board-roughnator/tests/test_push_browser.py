@@ -48,7 +48,7 @@ def trace_xs(tab: Page) -> list[list[str]]:
     return xs
 
 
-def test_rgh201_a_sent_point_is_on_screen_within_a_second_once(stack, page):
+def test_rgh301_a_sent_point_is_on_screen_within_a_second_once(stack, page):
     tab, problems = page
     tab.goto(stack.page_url("acme"))
     tab.wait_for_selector(".bk-status-live", timeout=20_000)
@@ -73,7 +73,7 @@ def test_rgh201_a_sent_point_is_on_screen_within_a_second_once(stack, page):
     assert problems == []
 
 
-def test_rgh202_push_resumes_after_the_board_service_restarts(stack, page):
+def test_rgh302_push_resumes_after_the_board_service_restarts(stack, page):
     tab, problems = page
     tab.goto(stack.page_url("acme"))
     wait_push(tab, "live")
@@ -174,7 +174,7 @@ def refusing_proxy(upstream: str) -> Iterator[str]:
         loop.close()
 
 
-def test_rgh203_behind_a_proxy_refusing_streams_the_page_polls_and_says_so(stack, page):
+def test_rgh303_behind_a_proxy_refusing_streams_the_page_polls_and_says_so(stack, page):
     tab, problems = page
     with refusing_proxy(stack.gateway) as proxy:
         tab.goto(stack.page_url("acme").replace(stack.gateway, proxy))
@@ -191,7 +191,7 @@ def test_rgh203_behind_a_proxy_refusing_streams_the_page_polls_and_says_so(stack
     assert [p for p in problems if "403" not in p] == []
 
 
-def test_rgh204_the_stream_through_the_gateway_closes_within_2_s_of_revocation(stack):
+def test_rgh304_the_stream_through_the_gateway_closes_within_2_s_of_revocation(stack):
     entity = sorted(stack.ql_entities("globex"))[0]
     url = stack.page_url("globex") + "_dazzler-push"
     with httpx.stream("GET", url, params={"series": entity}, timeout=10) as answer:
