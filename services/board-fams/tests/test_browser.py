@@ -46,3 +46,20 @@ def test_fams002_updates_live_without_reloading(stack, page):
     expect(footer).not_to_have_text(first, timeout=TIMEOUT)
     expect(status).not_to_have_text(reading, timeout=TIMEOUT)
     assert page.problems == []
+
+
+def test_fams003_new_readings_are_pushed_and_the_page_pulls_its_patch(stack, page):
+    page.goto(stack.page_url())
+    badge = page.locator(".bk-push")
+    expect(badge).to_have_text("Live (pushed)", timeout=TIMEOUT)
+    expect(badge).to_have_class(re.compile(r"bk-push-live"))
+    # Each new reading is announced once on the page's stream, which then pulls its patch.
+    page.wait_for_function(
+        "() => window.boardkitPush.log('fams').filter(f => f.series === 'panel:workers')"
+        ".length >= 2",
+        timeout=TIMEOUT,
+    )
+    status = page.locator(".bk-status-live")
+    reading = status.inner_text()
+    expect(status).not_to_have_text(reading, timeout=TIMEOUT)
+    assert page.problems == []

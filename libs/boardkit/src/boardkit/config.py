@@ -103,8 +103,9 @@ class BoardSettings(BaseSettings):
     push_safety_poll_seconds: float = Field(
         default=60.0,
         gt=0,
-        description="The page's HTTP poll while its push stream is live (a safety net; "
-        "without push the page polls every refresh_seconds).",
+        description="A panel page's HTTP poll while its push stream is live (a safety "
+        "net for what changes with time alone; without push it polls every "
+        "refresh_seconds). Live views do not poll while pushed.",
     )
     shutdown_grace_seconds: int = Field(
         default=3,

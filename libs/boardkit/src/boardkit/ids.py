@@ -77,6 +77,12 @@ def push(board: Any) -> Id:
     return _id("push", board)
 
 
+def panel_push(board: Any) -> Id:
+    """A panel view's push state beside its status line (as :func:`push`; its own id, so
+    the live views' callbacks matching ``push`` never meet a panel page)."""
+    return _id("panel-push", board)
+
+
 def cursor(board: Any) -> Id:
     """Store of what the browser has: trace keys, newest time, window and entities."""
     return _id("cursor", board)

@@ -15,6 +15,7 @@ from boardkit.context import current_context
 from boardkit.controls import status_line
 from boardkit.panel_updates import PanelController, panel_refresh_seconds
 from boardkit.panels import PanelView, Slots, control_id
+from boardkit.push_series import panel_push_badge
 from boardkit.runtime import Runtime, Stopwatch
 from boardkit.values import checked_text
 from boardkit.views import ViewContext
@@ -33,7 +34,10 @@ def panel_page_body(context: TenantContext, board: Board, runtime: Runtime) -> C
     return html.Div(
         [
             *(address if view.in_address else []),
-            status_line(board.slug),
+            html.Div(
+                [status_line(board.slug), panel_push_badge(context, board, runtime)],
+                className="bk-status-row",
+            ),
             view.layout(Slots(board.slug, loading, view.pickers)),
             dcc.Interval(id=ids.panel_poll(board.slug), interval=interval),
             *(options_poll if view.pickers else []),
@@ -112,6 +116,17 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
                 options=held,
             )
         return outcome.as_tuple()
+
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        """function(_revision, id) {
+            // The page's push stream starts with its first rendering (static/push_client.js).
+            if (window.boardkitPush) window.boardkitPush.panel(id.board);
+            return window.dash_clientside.no_update;
+        }""",
+        Output(ids.panel_push(slug), "title"),
+        Input(ids.revision(slug), "data"),
+        State(ids.revision(slug), "id"),
+    )
 
 
 def _view(board: Board) -> PanelView:

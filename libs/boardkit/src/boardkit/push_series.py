@@ -143,3 +143,18 @@ def push_badge(context: TenantContext, board: Board, runtime: Runtime) -> Compon
         "data-refresh-ms": str(int(runtime.refresh_seconds(context) * 1000)),
     }
     return html.Span("", id=ids.push(board.slug), className="bk-push", **attributes)
+
+
+def panel_push_badge(context: TenantContext, board: Board, runtime: Runtime) -> Component:
+    """Where a panel page shows its push state; ``data-series`` lists the sources the
+    page watches (those every viewer shares), ``data-*-ms`` its two poll paces."""
+    view = board.resolved(context).panels
+    assert view is not None
+    series = [PANEL_PREFIX + s.name for s in view.sources if not s.choices]
+    refresh = panel_refresh_seconds(runtime, view, context)
+    attributes: dict[str, Any] = {
+        "data-series": json.dumps(series),
+        "data-refresh-ms": str(int(refresh * 1000)),
+        "data-safety-ms": str(int(max(refresh, runtime.settings.push_safety_poll_seconds) * 1000)),
+    }
+    return html.Span("", id=ids.panel_push(board.slug), className="bk-push", **attributes)

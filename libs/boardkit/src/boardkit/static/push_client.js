@@ -1,9 +1,10 @@
 /* The board page's push client: one server-sent events stream per page for the series on
- * screen (docs/boards.md, "Push protocol"). New points go into the figure through Dash's
- * own set_props (extendData), so Dash's state stays the page's state. The kit's callbacks
- * hand it each new cursor (what the figure holds); it reconnects with backoff and
- * `after`, pauses while the tab is hidden, and falls back to the page's HTTP poll when the
- * stream cannot be opened. Its state is shown beside the status line. */
+ * screen (docs/boards.md, "Push protocol"). On a live view, new points go into the figure
+ * through Dash's own set_props (extendData), so Dash's state stays the page's state; the
+ * kit's callbacks hand it each new cursor (what the figure holds). On a panel view, a
+ * source that changed makes the page pull its patch at once. It reconnects with backoff
+ * and `after`, pauses while the tab is hidden, and falls back to the page's HTTP poll
+ * when the stream cannot be opened. Its state is shown beside the status line. */
 (function () {
   'use strict';
   var MAX_BACKOFF_MS = 10000;
@@ -24,8 +25,8 @@
     return holder ? holder.querySelector('.js-plotly-plot') : null;
   }
 
-  function badgeData(board) {
-    var badge = document.getElementById(JSON.stringify({board: board, type: 'bk-push'}));
+  function badgeData(board, type) {
+    var badge = document.getElementById(JSON.stringify({board: board, type: type}));
     return badge ? badge.dataset : null;
   }
 
@@ -39,8 +40,12 @@
     return isNaN(parsed) ? null : parsed;
   }
 
-  function Page(board) {
+  function Page(board, kind) {
     this.board = board;
+    this.panel = kind === 'panel';
+    this.badgeType = this.panel ? 'bk-panel-push' : 'bk-push';
+    this.pollType = this.panel ? 'bk-panel-poll' : 'bk-poll';
+    this.everOpened = false;
     this.cursor = null;
     this.sig = null;
     this.series = [];
@@ -54,18 +59,20 @@
   }
 
   Page.prototype.settings = function () {
-    var data = badgeData(this.board) || {};
+    var data = badgeData(this.board, this.badgeType) || {};
     return {
-      mode: data.mode || 'extend',
+      mode: this.panel ? 'nudge' : data.mode || 'extend',
       whole: data.whole === '1',
+      series: data.series ? JSON.parse(data.series) : [],
       refreshMs: parseInt(data.refreshMs || '5000', 10),
+      safetyMs: parseInt(data.safetyMs || '60000', 10),
     };
   };
 
   Page.prototype.show = function (state, text) {
     if (this.state === state) return;
     this.state = state;
-    setProps('bk-push', this.board, {
+    setProps(this.badgeType, this.board, {
       children: text,
       className: 'badge ms-2 bk-push bk-push-' + state + ' text-bg-' +
         ({live: 'success', reconnecting: 'warning', down: 'danger', polling: 'secondary',
@@ -74,8 +81,19 @@
   };
 
   Page.prototype.poll = function (on) {
-    // While pushed, the page's HTTP poll is off: viewers cost no per-viewer callbacks.
-    setProps('bk-poll', this.board, {disabled: !on, interval: this.settings().refreshMs});
+    // While pushed, a live view's HTTP poll is off: viewers cost no per-viewer callbacks.
+    // A panel view keeps a slow one for what changes with time alone (ages, "connected").
+    var settings = this.settings();
+    if (this.panel) {
+      setProps(this.pollType, this.board, {interval: on ? settings.refreshMs : settings.safetyMs});
+    } else {
+      setProps(this.pollType, this.board, {disabled: !on, interval: settings.refreshMs});
+    }
+  };
+
+  Page.prototype.nudge = function () {
+    // The page's own update, at once: it fetches what the page lacks.
+    setProps(this.pollType, this.board, {n_intervals: Date.now()});
   };
 
   Page.prototype.cursorChanged = function (cursor) {
@@ -112,7 +130,7 @@
 
   Page.prototype.url = function () {
     var query = this.series.map(function (s) { return 'series=' + encodeURIComponent(s); });
-    var after = this.after();
+    var after = this.panel ? null : this.after();
     if (after !== null) query.push('after=' + Math.floor(after));
     return pushUrl() + '?' + query.join('&');
   };
@@ -133,7 +151,10 @@
     this.source = source;
     this.opened = false;
     source.onopen = function () {
+      // A panel view missed its nudges while away: one update catches it up.
+      if (self.panel && self.everOpened) self.nudge();
       self.opened = true;
+      self.everOpened = true;
       self.failures = 0;
       self.poll(false);
       self.show('live', 'Live (pushed)');
@@ -146,6 +167,10 @@
     };
     source.addEventListener('points', function (e) { self.points(JSON.parse(e.data)); });
     source.addEventListener('state', function (e) { self.sourceState(JSON.parse(e.data)); });
+    source.addEventListener('changed', function (e) {
+      self.record(JSON.parse(e.data));
+      self.nudge();
+    });
     source.addEventListener('reset', function () { self.reset(); });
   };
 
@@ -175,7 +200,7 @@
     var self = this;
     this.show('reconnecting', text);
     // Points keep coming through the page's poll until the stream is back.
-    this.poll(this.failures > 3);
+    this.poll(this.panel || this.failures > 3);
     // Doubling from 1 s, with jitter so that the pages of a restarted board do not all
     // come back at once.
     var wait = Math.min(MAX_BACKOFF_MS, 1000 * Math.pow(2, Math.max(0, this.failures - 1)));
@@ -199,9 +224,14 @@
     // Cannot be caught up point by point: redraw through the usual callback; the new
     // cursor it brings reconnects with the right `after`.
     this.stop();
+    if (this.panel) {
+      this.nudge();
+      this.connect();
+      return;
+    }
     this.sig = null;
     setProps('bk-cursor', this.board, {data: null});
-    setProps('bk-poll', this.board, {n_intervals: Date.now()});
+    this.nudge();
   };
 
   Page.prototype.record = function (data) {
@@ -216,7 +246,7 @@
     var settings = this.settings();
     if (settings.mode !== 'extend') {
       this.lastBySeries[data.series] = newest;
-      setProps('bk-poll', this.board, {n_intervals: Date.now()});
+      this.nudge();
       return;
     }
     var gd = graphDiv(this.board);
@@ -292,8 +322,15 @@
   window.boardkitPush = {
     /* Called by the kit's clientside callback with each new cursor of a board. */
     cursor: function (board, cursor) {
-      if (!pages[board]) pages[board] = new Page(board);
+      if (!pages[board]) pages[board] = new Page(board, 'live');
       pages[board].cursorChanged(cursor);
+    },
+    /* Called by the kit's clientside callback with each rendering of a panel board. */
+    panel: function (board) {
+      if (pages[board]) return;
+      var page = (pages[board] = new Page(board, 'panel'));
+      page.series = page.settings().series;
+      page.connect();
     },
     /* What arrived, for checks from the console: series, point times, receive time. */
     log: function (board) {
