@@ -6,10 +6,9 @@ than the newest it has, at ``push_poll_seconds``, encodes them once as an event 
 offers the bytes to each viewer's bounded queue. A short ring of recent frames lets a
 reconnecting viewer (``after``) receive exactly what it missed.
 
-With Redis, replicas share each series: the poller runs where a lease is held (``SET NX
-PX``, renewed each tick) and publishes the new rows; every replica (the holder too)
-encodes and fans them out to its own viewers. Redis unreachable: every replica polls for
-itself (logged once), and viewers lose nothing.
+With Redis, replicas share each series (:mod:`boardkit.push_share`): the poller runs
+where the series' lease is held and publishes the new rows; every replica encodes them
+and fans them out to its own viewers.
 """
 
 from __future__ import annotations
@@ -18,8 +17,6 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import logging
-import os
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -27,17 +24,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-
 from boardkit.frames import Frame
 from boardkit.metrics import BoardMetrics
 from boardkit.push_events import reset_event, state_event
+from boardkit.push_share import CHANNEL_PREFIX, ReplicaShare
 
-_log = logging.getLogger("boardkit.push")
-_REDIS_DOWN = (aioredis.RedisError, OSError, TimeoutError)
-_PREFIX = "dazzler:push:"
 # A feed nobody watches stays this long, so a page that reconnects (a board restart, a
 # tab shown again) is caught up from memory instead of redrawn.
 _LINGER_SECONDS = 15.0
@@ -296,25 +287,19 @@ class PushHub:
         self.poll_seconds = poll_seconds
         self.queue_frames = queue_frames
         self.replay_seconds = replay_seconds
-        self.me = f"{os.getpid()}-{os.urandom(4).hex()}"
         self._feeds: dict[tuple[str, ...], Feed] = {}
-        self._redis: aioredis.Redis | None = None
-        self._pubsub: Any = None
-        self._reader: asyncio.Task[None] | None = None
-        self._redis_down = False
+        self._share: ReplicaShare | None = None
         if redis_url:
-            self._redis = aioredis.Redis.from_url(
+            self._share = ReplicaShare(
                 redis_url,
-                socket_timeout=redis_timeout,
-                socket_connect_timeout=redis_timeout,
-                retry=Retry(NoBackoff(), 0),
+                metrics,
+                timeout=redis_timeout,
+                lease_seconds=max(3 * poll_seconds, 2.0),
+                retry_seconds=poll_seconds,
+                deliver=self._deliver,
+                channels=lambda: [f.channel for f in self._feeds.values()],
             )
         self.queries = 0
-
-    @property
-    def shared(self) -> bool:
-        """Whether replicas currently share pollers through Redis."""
-        return self._redis is not None and not self._redis_down
 
     async def query(self, spec: SeriesSpec, after: datetime | None) -> Frame:
         """One QL query for ``spec`` (counted)."""
@@ -333,12 +318,13 @@ class PushHub:
         for spec in specs:
             feed = self._feeds.get(spec.key)
             if feed is None:
-                channel = _PREFIX + hashlib.sha1(json.dumps(spec.key).encode()).hexdigest()
+                channel = CHANNEL_PREFIX + hashlib.sha1(json.dumps(spec.key).encode()).hexdigest()
                 feed = self._feeds[spec.key] = Feed(self, spec, channel)
                 self.metrics.push_feeds.set(len(self._feeds))
                 async with feed.lock:
                     await feed.prime(after)
-                await self._listen(feed)
+                if self._share is not None:
+                    await self._share.listen(feed.channel)
                 feed.task = asyncio.create_task(feed.run())
             elif not feed.primed:
                 async with feed.lock:
@@ -359,116 +345,31 @@ class PushHub:
         if self._feeds.get(feed.spec.key) is feed:
             del self._feeds[feed.spec.key]
         self.metrics.push_feeds.set(len(self._feeds))
-        if self._pubsub is not None and self.shared:
-            task = asyncio.ensure_future(self._unlisten(feed.channel))
-            task.add_done_callback(lambda _t: None)
-
-    # Sharing through Redis -----------------------------------------------------------
-
-    def _went_down(self, exc: BaseException) -> None:
-        if not self._redis_down:
-            _log.warning(
-                "Redis unreachable (%s): every replica polls its own series until it is back",
-                type(exc).__name__,
-            )
-        self._redis_down = True
-        self.metrics.push_shared.set(0)
-
-    def _came_back(self) -> None:
-        if self._redis_down:
-            _log.info("Redis reachable again: replicas share their series pollers")
-        self._redis_down = False
-        self.metrics.push_shared.set(1)
+        if self._share is not None:
+            self._share.unlisten(feed.channel)
 
     async def holds_lease(self, feed: Feed) -> bool:
-        """Whether this replica polls ``feed`` now (always, without shared Redis)."""
-        if self._redis is None:
-            return True
-        key = feed.channel + ":lease"
-        ms = int(max(3 * self.poll_seconds, 2.0) * 1000)
-        try:
-            if await self._redis.set(key, self.me, nx=True, px=ms):
-                taken = True
-            else:
-                holder = await self._redis.get(key)
-                taken = holder in (self.me, self.me.encode())
-                if taken:
-                    await self._redis.pexpire(key, ms)
-            if self._redis_down or self._pubsub is None:
-                await self._ensure_pubsub()
-                if self._pubsub is not None:
-                    await self._pubsub.subscribe(*[f.channel for f in self._feeds.values()])
-        except _REDIS_DOWN as exc:
-            self._went_down(exc)
-            return True
-        self._came_back()
-        return taken
+        """Whether this replica polls ``feed`` now (always, without Redis)."""
+        return self._share is None or await self._share.holds_lease(feed.channel)
 
     async def publish(self, feed: Feed, message: dict[str, Any]) -> None:
-        """Share what the holder found with the other replicas."""
-        if self._redis is None or self._redis_down:
-            return
-        try:
-            await self._redis.publish(feed.channel, json.dumps({"from": self.me, **message}))
-        except _REDIS_DOWN as exc:
-            self._went_down(exc)
+        """Hand what this replica's poller found to the other replicas."""
+        if self._share is not None:
+            await self._share.publish(feed.channel, message)
 
-    async def _ensure_pubsub(self) -> None:
-        if self._pubsub is None and self._redis is not None:
-            self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-            # redis-py refuses to read before the first subscription.
-            await self._pubsub.subscribe(_PREFIX + "hello")
-            self._reader = asyncio.create_task(self._read())
-
-    async def _listen(self, feed: Feed) -> None:
-        if self._redis is None:
-            return
-        try:
-            await self._ensure_pubsub()
-            await self._pubsub.subscribe(feed.channel)
-        except _REDIS_DOWN as exc:
-            self._went_down(exc)
-
-    async def _unlisten(self, channel: str) -> None:
-        with contextlib.suppress(*_REDIS_DOWN):
-            await self._pubsub.unsubscribe(channel)
-
-    async def _read(self) -> None:
-        while True:
-            try:
-                message = await self._pubsub.get_message(timeout=1.0)
-            except _REDIS_DOWN as exc:
-                self._went_down(exc)
-                await asyncio.sleep(self.poll_seconds)
-                continue
-            except RuntimeError:
-                await asyncio.sleep(self.poll_seconds)
-                continue
-            if message is None or message.get("type") != "message":
-                continue
-            channel = message["channel"]
-            channel = channel.decode() if isinstance(channel, bytes) else str(channel)
-            body = json.loads(message["data"])
-            if body.get("from") == self.me:
-                continue
-            for feed in list(self._feeds.values()):
-                if feed.channel == channel:
-                    await feed.remote(body)
+    async def _deliver(self, channel: str, message: dict[str, Any]) -> None:
+        for feed in list(self._feeds.values()):
+            if feed.channel == channel:
+                await feed.remote(message)
 
     async def close(self) -> None:
         """Stop every poller and the Redis connection."""
         tasks = [f.task for f in self._feeds.values() if f.task is not None]
-        if self._reader is not None:
-            tasks.append(self._reader)
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._feeds.clear()
-        if self._pubsub is not None:
-            with contextlib.suppress(*_REDIS_DOWN):
-                await self._pubsub.aclose()
-        if self._redis is not None:
-            with contextlib.suppress(*_REDIS_DOWN):
-                await self._redis.aclose()
+        if self._share is not None:
+            await self._share.close()
