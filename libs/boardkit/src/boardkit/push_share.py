@@ -19,10 +19,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 
 from boardkit.metrics import BoardMetrics
+from boardkit.shared_cache import fail_fast_redis
 
 CHANNEL_PREFIX = "dazzler:push:"
 _REDIS_DOWN = (aioredis.RedisError, OSError, TimeoutError)
@@ -45,12 +44,7 @@ class ReplicaShare:
         deliver: Deliver,
         channels: Callable[[], list[str]],
     ) -> None:
-        self._redis = aioredis.Redis.from_url(
-            url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
-        )
+        self._redis = fail_fast_redis(url, timeout)
         self._metrics = metrics
         self._lease_ms = int(lease_seconds * 1000)
         self._retry_seconds = retry_seconds

@@ -38,6 +38,17 @@ _REDIS_DOWN = (aioredis.RedisError, OSError, TimeoutError)
 _log = logging.getLogger("boardkit.cache")
 
 
+def fail_fast_redis(url: str, timeout: float) -> aioredis.Redis:
+    """A Redis client that gives up on a call after ``timeout`` seconds, without retries:
+    its callers fall back at once and decide themselves when to try Redis again."""
+    return aioredis.Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
 class RedisCache:
     """Cache shared by every replica through Redis (values expire at the end of their
     wall-clock interval of ``ttl`` seconds, as in :class:`MemoryCache`).
@@ -64,14 +75,7 @@ class RedisCache:
         retry_seconds: float = 3.0,
         clock: Clock = time.time,
     ) -> None:
-        # No client-side retries: a failed call falls back at once and the breaker decides
-        # when Redis is tried again.
-        self._redis = aioredis.Redis.from_url(
-            url,
-            socket_timeout=socket_timeout,
-            socket_connect_timeout=socket_timeout,
-            retry=Retry(NoBackoff(), 0),
-        )
+        self._redis = fail_fast_redis(url, socket_timeout)
         self._metrics = metrics
         self._lock_seconds = lock_seconds
         self._clock = clock
