@@ -56,7 +56,8 @@ def test_reaching_the_cap_is_reported() -> None:
 
 
 def test_a_failed_reference_run_makes_the_figure_disturbed() -> None:
-    references = iter([10.0, 10.0, 420.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0])
+    # One failed reference is run again; two in a row mark the search.
+    references = iter([10.0, 420.0, 10.0, 420.0, 420.0, 10.0, 10.0, 10.0, 10.0, 10.0])
     search = find_capacity(
         lambda u: _result(u, 100.0 if u <= 200 else 400.0),
         start=100,
@@ -65,6 +66,7 @@ def test_a_failed_reference_run_makes_the_figure_disturbed() -> None:
         reference=lambda: _result(20, next(references)),
     )
     assert search.max_viewers == 200
+    assert [r.p95_ms for r in search.references][:3] == [10.0, 10.0, 420.0]
     assert search.disturbed
     assert search.figure() == "disturbed"
 

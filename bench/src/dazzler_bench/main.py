@@ -157,7 +157,7 @@ def reference(bench: Bench) -> RunResult:
     figures of this run are reported as disturbed instead."""
     return bench.viewers(
         bench.stack.url("gateway"), bench.plan.reference_viewers, boards="roughnator",
-        tenants=",".join(bench.tenants), measure=6.0, settle=2.0, extra=viewer_args(hidden=0.0),
+        tenants=",".join(bench.tenants), measure=10.0, settle=4.0, extra=viewer_args(hidden=0.0),
     )  # fmt: skip
 
 
