@@ -220,6 +220,10 @@ def test_rgh303_behind_a_proxy_refusing_streams_the_page_polls_and_says_so(stack
 def test_rgh304_the_stream_through_the_gateway_closes_within_2_s_of_revocation(stack):
     entity = sorted(stack.ql_entities("globex"))[0]
     url = stack.page_url("globex") + "_dazzler-push"
+    # A machine the tenant does not have would cost a poller for nothing.
+    unknown = httpx.get(url, params={"series": entity + "-nope"}, timeout=10)
+    assert unknown.status_code == 400
+    assert "no such RoughnessEstimate" in unknown.json()["detail"]
     with httpx.stream("GET", url, params={"series": entity}, timeout=10) as answer:
         assert answer.status_code == 200
         assert answer.headers["content-type"].startswith("text/event-stream")

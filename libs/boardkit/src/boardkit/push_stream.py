@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
+from tenant_context import TenantContext
+
 from boardkit.answers import refuse
 from boardkit.boards import Board
 from boardkit.context import ASGIApp, Receive, Scope, Send, current_context
@@ -20,6 +22,7 @@ from boardkit.push_events import HEARTBEAT, RETRY
 from boardkit.push_hub import Viewer
 from boardkit.push_series import MAX_SERIES, UnknownSeries, series_spec
 from boardkit.runtime import Runtime
+from boardkit.updates import LiveController
 
 PUSH_PATH = "/_dazzler-push"
 _log = logging.getLogger("boardkit.push")
@@ -46,6 +49,7 @@ class PushEndpoint:
         self.app = app
         self._runtime = runtime
         self._boards = boards
+        self._live = LiveController(runtime, boards)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != PUSH_PATH:
@@ -80,7 +84,22 @@ class PushEndpoint:
             specs = [series_spec(self._runtime, context, board, name) for name in names]
         except UnknownSeries as exc:
             raise BadPushRequest(str(exc)) from exc
+        await self._check_entities(context, board, names)
         return await self._runtime.push.subscribe(specs, after)
+
+    async def _check_entities(self, context: TenantContext, board: Board, names: list[str]) -> None:
+        """Refuse entities the tenant does not have (each would cost a poller); while the
+        entity list cannot be had, the stream opens and says the source is down."""
+        view = board.resolved(context).live
+        if view is None or not view.pick_entities:
+            return
+        try:
+            known = set(await self._live.entity_ids(context, view))
+        except Exception:
+            return
+        missing = [name for name in names if name not in known]
+        if missing:
+            raise BadPushRequest(f"unknown series {missing[0]!r}: no such {view.entity_type}")
 
     async def _stream(self, viewer: Viewer, receive: Receive, send: Send) -> None:
         heartbeat = self._runtime.settings.push_heartbeat_seconds
