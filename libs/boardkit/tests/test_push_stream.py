@@ -172,3 +172,20 @@ async def test_a_panel_source_pushes_changed_when_its_answer_changes(
         assert data["t"] == [int(frames[-1].times[-1].timestamp() * 1000)]
     finally:
         await board_app.runtime.stop()
+
+
+def test_a_board_described_by_each_tenant_still_builds_its_validation_page(
+    live_board: Callable[..., Board],
+):
+    # Without a tenant (the validation layout) such a board resolves to no live view at
+    # all; its page parts, push state included, are built from the declaration.
+    declared = live_board("live")
+
+    def per_tenant(_context: TenantContext) -> Board:
+        return Board(slug="live", title="Unreadable", explanation="", body=lambda _c: html.Div())
+
+    board = Board(
+        slug="live", title="Live", explanation="", live=declared.live, for_context=per_tenant
+    )
+    app = create_board_app(BoardSettings(shared_secret=SECRET), [board], service=SERVICE)
+    assert app.dash.validation_layout is not None

@@ -134,7 +134,7 @@ def push_badge(context: TenantContext, board: Board, runtime: Runtime) -> Compon
     """Where a live board's page shows its push state; its ``data-*`` attributes tell the
     push client how to apply frames: ``extend`` appends the points, ``nudge`` runs the
     page's own update at once (views whose new rows may change bars already drawn)."""
-    view = board.resolved(context).live
+    view = board.live  # as the page is built: resolved, or as declared for validation
     assert view is not None
     mode = "extend" if view.pick_entities and view.needs_redraw is None else "nudge"
     attributes: dict[str, Any] = {
@@ -148,7 +148,7 @@ def push_badge(context: TenantContext, board: Board, runtime: Runtime) -> Compon
 def panel_push_badge(context: TenantContext, board: Board, runtime: Runtime) -> Component:
     """Where a panel page shows its push state; ``data-series`` lists the sources the
     page watches (those every viewer shares), ``data-*-ms`` its two poll paces."""
-    view = board.resolved(context).panels
+    view = board.panels  # as the page is built: resolved, or as declared for validation
     assert view is not None
     series = [PANEL_PREFIX + s.name for s in view.sources if not s.choices]
     refresh = panel_refresh_seconds(runtime, view, context)
