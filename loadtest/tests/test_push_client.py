@@ -70,6 +70,7 @@ class Faults:
     bad_frame: bool = False  # one frame whose data is not JSON
     streams: int = 0
     afters: list[str | None] = field(default_factory=list)
+    peers: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -112,6 +113,7 @@ def _app(faults: Faults, history: dict[str, list[int]]) -> web.Application:
         faults.streams += 1
         number = faults.streams
         faults.afters.append(request.query.get("after"))
+        faults.peers.add(str(request.remote))
         if faults.refuse:
             return web.json_response({"detail": "no", "code": "forbidden"}, status=faults.refuse)
         series = request.query.getall("series")
@@ -282,3 +284,9 @@ async def test_a_board_without_push_is_an_error_that_says_so(board: Board) -> No
         children.append(badge)
     assert result["errors_by_kind"] == {"page: series": 1}
     assert "pushes nothing" in result["error_samples"]["page: series"][0]
+
+
+async def test_viewers_connect_from_several_loopback_addresses(board: Board) -> None:
+    result = await run_push(_options(board, viewers=4, per_address=2))
+    assert result["errors"] == 0, result["error_samples"]
+    assert board.faults.peers == {"127.0.1.1", "127.0.1.2"}

@@ -15,6 +15,9 @@ SERVICES = [
 ]  # fmt: skip
 
 
+GATEWAY_CONNECTIONS = 30_000
+
+
 def tenant_names(count: int) -> list[str]:
     """``demo`` and ``bench1`` … so that the first is the seeded demo tenant."""
     return ["demo", *(f"bench{n}" for n in range(1, count))]
@@ -29,7 +32,12 @@ def bench_stack(tenants: list[str]) -> Iterator[LocalStack]:
             SERVICES,
             database_url=database_url,
             seed_demo=True,
-            env={"generator": {"DAZZLER_SIM_TENANTS": ",".join(tenants)}},
+            env={
+                "generator": {"DAZZLER_SIM_TENANTS": ",".join(tenants)},
+                # Push holds one connection per viewer: the edge's default cap (1,024 per
+                # worker) would refuse the push steps long before the server gives out.
+                "gateway": {"DAZZLER_GATEWAY_MAX_CONNECTIONS": str(GATEWAY_CONNECTIONS)},
+            },
         ) as stack,
     ):
         for tenant in tenants[1:]:

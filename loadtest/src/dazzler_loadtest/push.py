@@ -19,6 +19,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
@@ -77,6 +78,8 @@ class PushOptions:
     stream_timeout: float = 45.0
     # Longest wait after --settle for every viewer's stream to open.
     open_wait: float = 60.0
+    # Viewers sharing one source address (0: all from the default one).
+    per_address: int = 50
     seed: int | None = None
 
 
@@ -346,6 +349,26 @@ def spread(options: PushOptions, rng: random.Random) -> list[tuple[str, str, str
     return found
 
 
+def _source_address(host: str, number: int, per_address: int) -> str | None:
+    """The loopback address viewer ``number`` connects from: people watch from many
+    addresses, and the gateway limits connections per address (127/8 is all loopback)."""
+    if not per_address or not (urlsplit(host).hostname or "").startswith("127."):
+        return None
+    group = number // per_address
+    return f"127.0.{1 + group // 250}.{1 + group % 250}"
+
+
+def _session(source: str | None) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(
+        limit=0, ttl_dns_cache=None, local_addr=(source, 0) if source else None
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        timeout=aiohttp.ClientTimeout(total=60.0, sock_connect=15.0),
+        headers={"Accept-Encoding": "gzip"},
+    )
+
+
 async def run_push(options: PushOptions) -> dict[str, Any]:
     """Open every viewer, measure a window, close them; the run's figures as a dict."""
     files = raise_open_files(options.viewers + 256)
@@ -353,20 +376,17 @@ async def run_push(options: PushOptions) -> dict[str, Any]:
     meter = CpuMeter()
     meter_task = asyncio.create_task(meter.run())
     rng = random.Random(options.seed)
-    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=None)
-    timeout = aiohttp.ClientTimeout(total=60.0, sock_connect=15.0)
     tasks: list[asyncio.Task[None]] = []
-    async with aiohttp.ClientSession(
-        connector=connector,
-        timeout=timeout,
-        headers={"Accept-Encoding": "gzip"},
-        auto_decompress=True,
-    ) as http:
+    async with contextlib.AsyncExitStack() as sessions:
         began = time.perf_counter()
+        http: aiohttp.ClientSession | None = None
         for number, (host, tenant, mount, rank) in enumerate(spread(options, rng)):
             delay = began + number / options.spawn_rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
+            if http is None or (options.per_address and number % options.per_address == 0):
+                source = _source_address(host, number, options.per_address)
+                http = await sessions.enter_async_context(_session(source))
             viewer = PushViewer(rank, http, host, tenant, mount, ledger, options)
             tasks.append(asyncio.create_task(viewer.run()))
         ramp = time.perf_counter() - began

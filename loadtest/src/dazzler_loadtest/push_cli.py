@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
         "directly.",
     )
     parser.add_argument("--no-index", action="store_true", help="Skip the HTML index.")
+    parser.add_argument(
+        "--per-address",
+        type=int,
+        default=50,
+        help="Viewers per source address on loopback targets (127.0.x.y; the gateway limits "
+        "connections per client address); 0: every viewer from the default address.",
+    )
     parser.add_argument("--seed", type=int, default=None, help="Seed of the random spread.")
     parser.add_argument("--allow-host", default=None, help="The one URL off this machine allowed.")
     parser.add_argument("--out", type=Path, default=None, help="Also write the JSON here.")
@@ -112,6 +119,8 @@ def push_options(args: argparse.Namespace) -> PushOptions:
         raise BadOptions(f"--viewers must be between 1 and {MAX_USERS}")
     if args.spawn_rate <= 0:
         raise BadOptions("--spawn-rate must be positive")
+    if args.per_address < 0:
+        raise BadOptions("--per-address must not be negative")
     settle, measure, grace, open_wait = (
         parse_duration(v) for v in (args.settle, args.measure, args.grace, args.open_wait)
     )
@@ -133,6 +142,7 @@ def push_options(args: argparse.Namespace) -> PushOptions:
         measure=measure,
         grace=grace,
         open_wait=open_wait,
+        per_address=args.per_address,
         path_template=args.path_template,
         secret=secret,
         index=not args.no_index,
