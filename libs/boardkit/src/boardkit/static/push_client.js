@@ -107,7 +107,8 @@
       this.poll(true);
       return;
     }
-    if (cursor.sig === this.sig && this.source) return;
+    // Same view: the stream (or the wait before the next attempt) goes on as it is.
+    if (cursor.sig === this.sig && (this.source || this.timer)) return;
     var chosen = JSON.parse(cursor.sig)[0];
     this.sig = cursor.sig;
     this.series = this.settings().whole ? ['*'] : chosen;
