@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from boardkit.address import Address, read_address, write_address
+from boardkit.address import Address, address_notice, read_address, themed, write_address
+from tenant_context import TenantContext
 
 
 def test_a_written_address_reads_back_as_the_same_view() -> None:
@@ -74,3 +75,26 @@ def test_unknown_parameters_and_bad_embed_are_named() -> None:
 def test_no_address_asks_for_the_defaults() -> None:
     assert read_address(None) == (Address(), [])
     assert read_address("?") == (Address(), [])
+
+
+def test_the_address_theme_overrides_the_tenant_theme_and_a_bad_one_does_not() -> None:
+    tenant = TenantContext(
+        tenant="t",
+        display_name="T",
+        fiware_service="t",
+        board="b",
+        public_prefix="/",
+        theme="light",
+    )
+    assert themed(tenant, "?theme=dark").theme == "dark"
+    assert themed(tenant, "?theme=pink").theme == "light"
+    assert themed(tenant, None) is tenant
+
+
+def test_the_notice_names_every_value_not_understood_and_is_empty_without_any() -> None:
+    notices = read_address("?theme=pink&embed=yes")[1]
+    notice = address_notice(notices)
+    assert notice.startswith("Not understood in the address, so the default is shown: ")
+    assert "'pink'" in notice
+    assert "'yes'" in notice
+    assert address_notice([]) == ""

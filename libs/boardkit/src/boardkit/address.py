@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import cast
 from urllib.parse import parse_qs, urlencode
 
-from tenant_context import Theme
+from tenant_context import TenantContext, Theme
 
 from boardkit.windows import CUSTOM, LAST_N, MAX_LAST_N, SPANS
 
@@ -92,6 +92,22 @@ def read_address(search: str | None, choices: Collection[str] = ()) -> tuple[Add
         ),
         notices,
     )
+
+
+def address_notice(notices: list[str]) -> str:
+    """What the page says about the values of its address it did not understand ("" when
+    there are none)."""
+    if not notices:
+        return ""
+    return "Not understood in the address, so the default is shown: " + "; ".join(notices)
+
+
+def themed(context: TenantContext, search: str | None) -> TenantContext:
+    """``context`` with the theme the address asks for (figures match the page)."""
+    theme = read_address(search)[0].theme
+    if theme is None or theme == context.theme:
+        return context
+    return context.model_copy(update={"theme": theme})
 
 
 def write_address(address: Address) -> str:

@@ -37,7 +37,7 @@ from boardkit.panel_page import panel_page_body, register_panel_callbacks
 from boardkit.push_stream import PushEndpoint
 from boardkit.runtime import Runtime
 from boardkit.shared_cache import RedisCache
-from boardkit.shell import page
+from boardkit.shell import page, register_chrome
 from boardkit.static_assets import PLOTLY_JS, PUSH_JS, SharedAssets, asset_build
 from boardkit.theme import BOOTSTRAP_CSS, KIT_CSS
 
@@ -134,6 +134,7 @@ def create_board_app(
     )
     dash_app.validation_layout = cast(Any, validation)
     dash_app.layout = layout
+    register_chrome(dash_app)
     register_live_callbacks(dash_app, runtime, by_slug)
     for board in boards:
         if board.panels is not None:

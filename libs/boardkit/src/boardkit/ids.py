@@ -134,7 +134,8 @@ def address_note(board: Any) -> Id:
 
 
 def chrome(board: Any, part: str) -> Id:
-    """Navigation, title or footer: hidden when the board is embedded (``embed=1``)."""
+    """Navigation, title or footer (hidden when the board is embedded, ``embed=1``), or the
+    ``address`` the page reads its theme and embed mode from."""
     return {"type": "bk-chrome", "board": board, "part": part}
 
 

@@ -16,7 +16,7 @@ from dash.development.base_component import Component
 from tenant_context import TenantContext
 
 from boardkit import ids, states
-from boardkit.address import Address, read_address, write_address
+from boardkit.address import Address, address_notice, read_address, themed, write_address
 from boardkit.boards import Board
 from boardkit.context import current_context
 from boardkit.controls import download_control, entity_picker, status_line, window_picker
@@ -196,14 +196,13 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         asked, notices = read_address(search)
         triggered = ctx.triggered_id
         if triggered is None or triggered == ids.location(context.board):
-            note = "Not understood in the address, so the default is shown: " + "; ".join(notices)
             return (
                 no_update,
                 asked.window or view.default_window,
                 asked.last_n or view.default_last_n,
                 asked.start,
                 asked.end,
-                note if notices else "",
+                address_notice(notices),
                 bool(notices),
             )
         choice = checked_text(choice, "the time window")
@@ -221,25 +220,6 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
             wanted if wanted != (search or "") else no_update,
             *(no_update,) * 6,
         )
-
-    app.clientside_callback(  # type: ignore[no-untyped-call]
-        """function(search) {
-            var query = new URLSearchParams(search || '');
-            var theme = query.get('theme');
-            if (theme === 'light' || theme === 'dark') {
-                // The index page's <html> and the board's page both carry the mode.
-                document.querySelectorAll('[data-bs-theme]').forEach(function(el) {
-                    el.setAttribute('data-bs-theme', theme);
-                });
-            }
-            var hide = query.get('embed') === '1' ? {display: 'none'} : {};
-            return [hide, hide, hide];
-        }""",
-        Output(ids.chrome(MATCH, "nav"), "style"),
-        Output(ids.chrome(MATCH, "title"), "style"),
-        Output(ids.chrome(MATCH, "footer"), "style"),
-        Input(ids.location(MATCH), "search"),
-    )
 
     @app.callback(
         Output(ids.graph(MATCH), "figure"),
@@ -268,10 +248,7 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         cursor: Mapping[str, Any] | None,
         search: Any,
     ) -> tuple[Any, ...]:
-        context = current_context()
-        theme = read_address(checked_text(search, "the page address"))[0].theme
-        if theme is not None and theme != context.theme:
-            context = context.model_copy(update={"theme": theme})
+        context = themed(current_context(), checked_text(search, "the page address"))
         selection = checked_selection(selection)
         choice = checked_text(choice, "the time window")
         last_n = checked_number(last_n, "the number of points")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, dcc, html
 from dash.development.base_component import Component
 from tenant_context import TenantContext
 
 from boardkit import ids
+from boardkit.address import address_notice, read_address, themed
 from boardkit.boards import Board
 from boardkit.context import current_context
 from boardkit.controls import status_line
@@ -27,13 +29,19 @@ def panel_page_body(context: TenantContext, board: Board, runtime: Runtime) -> C
     view = _view(board)
     loading = ViewContext(theme=context.theme, zone=tenant_zone(context.timezone))
     interval = int(panel_refresh_seconds(runtime, view, context) * 1000)
-    # refresh=False: a choice pushes the address without reloading the page.
-    address = [dcc.Location(id=ids.panel_location(board.slug), refresh=False)]
     options = int(runtime.settings.entity_refresh_seconds * 1000)
     options_poll = [dcc.Interval(id=ids.options_poll(board.slug), interval=options)]
     return html.Div(
         [
-            *(address if view.in_address else []),
+            # refresh=False: a choice pushes the address without reloading the page.
+            dcc.Location(id=ids.panel_location(board.slug), refresh=False),
+            dbc.Alert(
+                "",
+                id=ids.address_note(board.slug),
+                color="warning",
+                is_open=False,
+                dismissable=True,
+            ),
             html.Div(
                 [status_line(board.slug), panel_push_badge(context, board, runtime)],
                 className="bk-status-row",
@@ -90,16 +98,16 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
         Input(ids.panel_poll(slug), "n_intervals"),
         *([Input(ids.options_poll(slug), "n_intervals")] if pickers else []),
         *(Input(control_id(slug, name), prop) for name, prop in choice_props),
-        *([Input(ids.panel_location(slug), "search")] if address else []),
+        Input(ids.panel_location(slug), "search"),
         *(State(control_id(slug, name), "options") for name in pickers),
         State(ids.revision(slug), "data"),
     )
     async def refresh(_tick: int | None, *rest: Any) -> tuple[Any, ...]:
-        context = current_context()
         values = list(rest[1:] if pickers else rest)  # without the options poll's tick
         shown = checked_text(values.pop(), "the revision shown")
         held = {name: values.pop() for name in reversed(pickers)}
-        search = checked_text(values.pop(), "the page address") if address else None
+        search = checked_text(values.pop(), "the page address")
+        context = themed(current_context(), search)
         choices = {name: values[i] for i, (name, _) in enumerate(choice_props)}
         for name in (*pickers, *view.tabs):
             choices[name] = checked_text(choices[name], f"the choice {name}")
@@ -116,6 +124,15 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
                 options=held,
             )
         return outcome.as_tuple()
+
+    @app.callback(
+        Output(ids.address_note(slug), "children"),
+        Output(ids.address_note(slug), "is_open"),
+        Input(ids.panel_location(slug), "search"),
+    )
+    async def address_note(search: Any) -> tuple[str, bool]:
+        notices = read_address(checked_text(search, "the page address"), view.in_address)[1]
+        return address_notice(notices), bool(notices)
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
         """function(_revision, id) {

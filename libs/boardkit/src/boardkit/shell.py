@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import MATCH, Dash, Input, Output, dcc, html
 from dash.development.base_component import Component
 from tenant_context import TenantContext
 
@@ -88,6 +88,8 @@ def page(context: TenantContext, board: Board, body: Component, side: list[Compo
     theme_attribute: dict[str, Any] = {"data-bs-theme": context.theme}
     return html.Div(
         [
+            # Read only: the theme and embed mode the address asks for (see register_chrome).
+            dcc.Location(id=ids.chrome(context.board, "address"), refresh=False),
             navbar(context),
             dbc.Container(
                 [
@@ -108,4 +110,27 @@ def page(context: TenantContext, board: Board, body: Component, side: list[Compo
         ],
         className="bg-body text-body min-vh-100 d-flex flex-column",
         **theme_attribute,
+    )
+
+
+def register_chrome(app: Dash) -> None:
+    """Apply the address's ``theme`` and ``embed=1`` to every board's page, in the browser
+    (Dash fetches the layout without the query string, so the server cannot)."""
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        """function(search) {
+            var query = new URLSearchParams(search || '');
+            var theme = query.get('theme');
+            if (theme === 'light' || theme === 'dark') {
+                // The index page's <html> and the board's page both carry the mode.
+                document.querySelectorAll('[data-bs-theme]').forEach(function(el) {
+                    el.setAttribute('data-bs-theme', theme);
+                });
+            }
+            var hide = query.get('embed') === '1' ? {display: 'none'} : {};
+            return [hide, hide, hide];
+        }""",
+        Output(ids.chrome(MATCH, "nav"), "style"),
+        Output(ids.chrome(MATCH, "title"), "style"),
+        Output(ids.chrome(MATCH, "footer"), "style"),
+        Input(ids.chrome(MATCH, "address"), "search"),
     )
