@@ -21,14 +21,10 @@ def _broken_header(context: TenantContext) -> object:
     return None
 
 
-async def test_a_failing_page_answers_500_and_logs_board_tenant_and_cause(
-    live_board: Callable[..., Board], caplog: pytest.LogCaptureFixture
-) -> None:
-    board = live_board()
-    assert board.live is not None
-    broken = dataclasses.replace(board, live=dataclasses.replace(board.live, header=_broken_header))
+async def _acme_page(board: Board) -> httpx.Response:
+    """The page layout the board's app answers for tenant acme."""
     settings = BoardSettings(shared_secret=SECRET, ql_url="http://127.0.0.1:9")
-    app = create_board_app(settings, [broken], service="board-test")
+    app = create_board_app(settings, [board], service="board-test")
     context = TenantContext(
         tenant="acme", display_name="Acme", fiware_service="acme", board="live", public_prefix="/"
     )
@@ -37,10 +33,19 @@ async def test_a_failing_page_answers_500_and_logs_board_tenant_and_cause(
     try:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://board") as client:
-            with caplog.at_level(logging.ERROR, logger="boardkit.app"):
-                answer = await client.get("/_dash-layout", headers=headers)
+            return await client.get("/_dash-layout", headers=headers)
     finally:
         await app.runtime.stop()
+
+
+async def test_a_failing_page_answers_500_and_logs_board_tenant_and_cause(
+    live_board: Callable[..., Board], caplog: pytest.LogCaptureFixture
+) -> None:
+    board = live_board()
+    assert board.live is not None
+    broken = dataclasses.replace(board, live=dataclasses.replace(board.live, header=_broken_header))
+    with caplog.at_level(logging.ERROR, logger="boardkit.app"):
+        answer = await _acme_page(broken)
 
     assert answer.status_code == 500
     assert "the header cannot be drawn" not in answer.text
@@ -49,3 +54,28 @@ async def test_a_failing_page_answers_500_and_logs_board_tenant_and_cause(
     assert "acme" in record.getMessage()
     assert record.exc_info is not None
     assert "cannot be drawn" in str(record.exc_info[1])
+
+
+async def test_a_board_its_settings_cannot_describe_says_why_and_draws_nothing(
+    live_board: Callable[..., Board],
+) -> None:
+    declared = live_board()
+
+    def per_tenant(context: TenantContext) -> Board:
+        if context.tenant != "acme":
+            return declared
+        reason = "The spec names no entity type. Ask an administrator to check it."
+        return Board("live", "Unreadable", "What it would show.", unavailable=reason)
+
+    answer = await _acme_page(dataclasses.replace(declared, for_context=per_tenant))
+
+    assert answer.status_code == 200
+    assert "The spec names no entity type" in answer.text
+    assert "What it would show." in answer.text
+    assert "bk-graph" not in answer.text
+    assert "bk-poll" not in answer.text
+
+
+def test_a_board_is_one_of_live_panels_or_unavailable() -> None:
+    with pytest.raises(ValueError, match="exactly one"):
+        Board("live", "Live", "", unavailable="")

@@ -182,7 +182,7 @@ def test_a_board_described_by_each_tenant_still_builds_its_validation_page(
     declared = live_board("live")
 
     def per_tenant(_context: TenantContext) -> Board:
-        return Board(slug="live", title="Unreadable", explanation="", body=lambda _c: html.Div())
+        return Board(slug="live", title="Unreadable", explanation="", unavailable="unreadable")
 
     board = Board(
         slug="live", title="Live", explanation="", live=declared.live, for_context=per_tenant

@@ -115,6 +115,8 @@ def create_board_app(
             return page(context, board, body, side)
         if board.panels is not None:
             return page(context, board, panel_page_body(context, board, runtime), [])
+        if board.unavailable:
+            return page(context, board, dbc.Alert(board.unavailable, color="warning"), [])
         assert board.body is not None
         return page(context, board, board.body(context), [])
 

@@ -36,6 +36,8 @@ class Board:
     - ``for_context(context)``: for boards described by the tenant's board settings (entity
       monitors): returns the board to render for this request (title, explanation, live
       view); the declared board itself is used for validation layouts and must be live.
+    - ``unavailable``: why this board cannot be shown (e.g. settings ``for_context`` cannot
+      read); the page says so beside the title and explanation, and polls nothing.
     """
 
     slug: str
@@ -46,12 +48,15 @@ class Board:
     body: BodyBuilder | None = None
     register: Registrar | None = None
     for_context: Callable[[TenantContext], Board] | None = None
+    unavailable: str = ""
 
     def resolved(self, context: TenantContext) -> Board:
         """The board as this request's context describes it."""
         return self if self.for_context is None else self.for_context(context)
 
     def __post_init__(self) -> None:
-        declared = [v for v in (self.live, self.panels, self.body) if v is not None]
-        if len(declared) != 1:
-            raise ValueError(f"board {self.slug!r} needs exactly one of live=, panels= or body=")
+        views = (self.live, self.panels, self.body)
+        if sum(v is not None for v in views) + bool(self.unavailable) != 1:
+            raise ValueError(
+                f"board {self.slug!r} needs exactly one of live=, panels=, body= or unavailable="
+            )

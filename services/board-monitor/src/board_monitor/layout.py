@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache, partial
 
 from boardkit import Board, LiveView
-from dash import html
 from tenant_context import MONITOR_BOARD, MonitorSpec, TenantContext
 
 from board_monitor.cards import header_for, register_cards
@@ -69,7 +68,7 @@ def _unreadable(reason: str) -> Board:
         slug=MONITOR_BOARD,
         title="Entity monitor",
         explanation="A monitor shows the entity type its spec names.",
-        body=lambda _context: html.Div(message, className="alert alert-warning"),
+        unavailable=message,
     )
 
 
