@@ -189,3 +189,18 @@ def test_a_board_described_by_each_tenant_still_builds_its_validation_page(
     )
     app = create_board_app(BoardSettings(shared_secret=SECRET), [board], service=SERVICE)
     assert app.dash.validation_layout is not None
+
+
+async def test_an_idle_stream_carries_heartbeats(live_board: Callable[..., Board]):
+    board_app = create_board_app(
+        BoardSettings(shared_secret=SECRET, push_heartbeat_seconds=0.1),
+        [live_board("live")],
+        service=SERVICE,
+    )
+    await board_app.runtime.start()
+    try:
+        status, _, body = await _get(board_app, "series=urn:x:1", until=b": hb\n\n: hb\n\n")
+        assert status == 200
+        assert body.count(b": hb\n\n") >= 2
+    finally:
+        await board_app.runtime.stop()
