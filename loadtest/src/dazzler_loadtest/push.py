@@ -80,6 +80,8 @@ class PushOptions:
     open_wait: float = 60.0
     # Viewers sharing one source address (0: all from the default one).
     per_address: int = 50
+    # Page loads in flight at once.
+    loading: int = 32
     seed: int | None = None
 
 
@@ -115,8 +117,10 @@ class PushViewer:
         mount: str,
         ledger: Ledger,
         options: PushOptions,
+        loading: asyncio.Semaphore,
     ) -> None:
         self.number = number
+        self.loading = loading
         self.viewer_id = id(self)
         self.http = http
         self.tenant = tenant
@@ -138,15 +142,17 @@ class PushViewer:
     async def run(self) -> None:
         """Load the page (again after a failure), then keep the stream open."""
         while True:
-            began = time.perf_counter()
-            try:
-                series = await self.load()
-            except PushFailed as exc:
-                self.ledger.error(exc.kind, exc.detail)
-                await asyncio.sleep(RELOAD_DELAY)
-                continue
-            self.ledger.page_loads_ms.append((time.perf_counter() - began) * 1000)
-            break
+            # Page loads queue for a bounded number of slots, so a ramp measures the
+            # streams, not a burst of page loads no server is sized for.
+            async with self.loading:
+                began = time.perf_counter()
+                try:
+                    series = await self.load()
+                    break
+                except PushFailed as exc:
+                    self.ledger.error(exc.kind, exc.detail)
+            await asyncio.sleep(RELOAD_DELAY)
+        self.ledger.page_loads_ms.append((time.perf_counter() - began) * 1000)
         # Keyed without the host: viewers of one series on different replicas must get
         # the same points too.
         self.tracks = {
@@ -377,6 +383,7 @@ async def run_push(options: PushOptions) -> dict[str, Any]:
     meter_task = asyncio.create_task(meter.run())
     rng = random.Random(options.seed)
     tasks: list[asyncio.Task[None]] = []
+    loading = asyncio.Semaphore(options.loading)
     async with contextlib.AsyncExitStack() as sessions:
         began = time.perf_counter()
         http: aiohttp.ClientSession | None = None
@@ -387,7 +394,7 @@ async def run_push(options: PushOptions) -> dict[str, Any]:
             if http is None or (options.per_address and number % options.per_address == 0):
                 source = _source_address(host, number, options.per_address)
                 http = await sessions.enter_async_context(_session(source))
-            viewer = PushViewer(rank, http, host, tenant, mount, ledger, options)
+            viewer = PushViewer(rank, http, host, tenant, mount, ledger, options, loading)
             tasks.append(asyncio.create_task(viewer.run()))
         ramp = time.perf_counter() - began
         await asyncio.sleep(options.settle)

@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-index", action="store_true", help="Skip the HTML index.")
     parser.add_argument(
+        "--loading",
+        type=int,
+        default=32,
+        help="Page loads in flight at once; other viewers wait their turn (default 32).",
+    )
+    parser.add_argument(
         "--per-address",
         type=int,
         default=50,
@@ -119,6 +125,8 @@ def push_options(args: argparse.Namespace) -> PushOptions:
         raise BadOptions(f"--viewers must be between 1 and {MAX_USERS}")
     if args.spawn_rate <= 0:
         raise BadOptions("--spawn-rate must be positive")
+    if args.loading < 1:
+        raise BadOptions("--loading must be at least 1")
     if args.per_address < 0:
         raise BadOptions("--per-address must not be negative")
     settle, measure, grace, open_wait = (
@@ -143,6 +151,7 @@ def push_options(args: argparse.Namespace) -> PushOptions:
         grace=grace,
         open_wait=open_wait,
         per_address=args.per_address,
+        loading=args.loading,
         path_template=args.path_template,
         secret=secret,
         index=not args.no_index,
