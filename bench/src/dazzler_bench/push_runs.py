@@ -121,7 +121,9 @@ def run_push_viewers(
             "--boards", boards, "--tenants", tenants, "--out", str(out), *extra,
         ]  # fmt: skip
         try:
-            done = run_generator(command, env=env, timeout=seconds + 120)
+            # Page loads queue for the generator's loading slots, and the window waits up
+            # to a minute for every stream: the ramp may take well over users / rate.
+            done = run_generator(command, env=env, timeout=2 * seconds + 180)
             raw = json.loads(out.read_text()) if out.exists() else None
         except subprocess.TimeoutExpired:
             raw, done = None, None
