@@ -150,6 +150,24 @@ def test_rgh305_a_hidden_tab_pauses_and_catches_up_when_shown(stack, page):
     assert problems == []
 
 
+def test_rgh306_a_rolling_time_window_is_pushed_too(stack, page):
+    tab, problems = page
+    tab.goto(stack.page_url("acme") + "?window=15m")
+    tab.wait_for_selector(".bk-status-live", timeout=20_000)
+    wait_push(tab, "live")
+    before = len([x for x in trace_xs(tab)[0] if x is not None])
+    tab.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot').data[0].x"
+        f".filter(x => x !== null).length >= {before} + 2",
+        timeout=10_000,
+    )
+    # Everything younger than 15 minutes stays: nothing was cut from the start.
+    xs = [x for x in trace_xs(tab)[0] if x is not None]
+    assert len(xs) == len(set(xs))
+    assert len(xs) >= before + 2
+    assert problems == []
+
+
 @contextlib.contextmanager
 def refusing_proxy(upstream: str) -> Iterator[dict[str, Any]]:
     """A reverse proxy in front of the gateway that refuses the push stream (403), as
