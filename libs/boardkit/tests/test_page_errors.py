@@ -14,13 +14,6 @@ from tenant_context import TenantContext, sign_context
 SECRET = "page-errors-secret-0123456789"
 
 
-def _broken_header(context: TenantContext) -> object:
-    # Only for a real tenant: the app builds every page once at start-up to check it.
-    if context.tenant == "acme":
-        raise RuntimeError("the header cannot be drawn")
-    return None
-
-
 async def _acme_page(board: Board) -> httpx.Response:
     """The page layout the board's app answers for tenant acme."""
     settings = BoardSettings(shared_secret=SECRET, ql_url="http://127.0.0.1:9")
@@ -41,9 +34,15 @@ async def _acme_page(board: Board) -> httpx.Response:
 async def test_a_failing_page_answers_500_and_logs_board_tenant_and_cause(
     live_board: Callable[..., Board], caplog: pytest.LogCaptureFixture
 ) -> None:
-    board = live_board()
-    assert board.live is not None
-    broken = dataclasses.replace(board, live=dataclasses.replace(board.live, header=_broken_header))
+    declared = live_board()
+
+    def per_tenant(context: TenantContext) -> Board:
+        # Only for a real tenant: the app builds every page once at start-up to check it.
+        if context.tenant == "acme":
+            raise RuntimeError("the header cannot be drawn")
+        return declared
+
+    broken = dataclasses.replace(declared, for_context=per_tenant)
     with caplog.at_level(logging.ERROR, logger="boardkit.app"):
         answer = await _acme_page(broken)
 

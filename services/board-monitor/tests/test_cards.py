@@ -105,5 +105,5 @@ def test_no_entities_in_orion_is_a_sentence_not_an_empty_space():
 def test_specs_without_current_values_have_no_cards():
     plain = MonitorSpec.model_validate({**SPEC.stored(), "current_values": False})
 
-    assert header_for(plain, 5) is None
-    assert header_for(SPEC, 5) is not None
+    assert header_for(plain) is None
+    assert header_for(SPEC) is not None

@@ -13,6 +13,7 @@ See libs/boardkit/README.md for the full guide.
 from boardkit.app import BoardApp, create_board_app
 from boardkit.boards import Board
 from boardkit.cache import CachedFailure, MemoryCache, WindowCache
+from boardkit.clients import Clients
 from boardkit.config import BoardSettings
 from boardkit.context import NoTenantContext, current_context, maybe_context
 from boardkit.controls import (
@@ -29,7 +30,6 @@ from boardkit.gaps import with_gaps
 from boardkit.guard import MalformedCallback
 from boardkit.panels import (
     NOT_CHOSEN,
-    Clients,
     Panels,
     PanelView,
     Picker,
@@ -51,7 +51,15 @@ from boardkit.theme import (
     figure_template,
     series_color,
 )
-from boardkit.views import Extension, LiveView, Trace, ViewContext, empty_figure, extension
+from boardkit.views import (
+    Extension,
+    LiveHeader,
+    LiveView,
+    Trace,
+    ViewContext,
+    empty_figure,
+    extension,
+)
 from boardkit.windows import InvalidWindow, Window, local_naive, resolve_window, tenant_zone
 
 __version__ = "0.1.0"
@@ -72,6 +80,7 @@ __all__ = [
     "FailureKind",
     "Frame",
     "InvalidWindow",
+    "LiveHeader",
     "LiveView",
     "MalformedCallback",
     "MemoryCache",

@@ -83,6 +83,16 @@ def panel_push(board: Any) -> Id:
     return _id("panel-push", board)
 
 
+def header(board: Any) -> Id:
+    """What a live view's header shows above the figure (see ``LiveView.header``)."""
+    return _id("header", board)
+
+
+def header_poll(board: Any) -> Id:
+    """The interval that refreshes a live view's header."""
+    return _id("header-poll", board)
+
+
 def cursor(board: Any) -> Id:
     """Store of what the browser has: trace keys, newest time, window and entities."""
     return _id("cursor", board)

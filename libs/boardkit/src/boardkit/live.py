@@ -22,7 +22,7 @@ from boardkit.context import current_context
 from boardkit.controls import download_control, entity_picker, status_line, window_picker
 from boardkit.downloads import csv_filename, figure_csv
 from boardkit.push_series import push_badge
-from boardkit.runtime import Runtime, Stopwatch
+from boardkit.runtime import Runtime, Stopwatch, fiware_context
 from boardkit.updates import LiveController, Outcome, selection_values
 from boardkit.values import (
     checked_cursor,
@@ -31,7 +31,7 @@ from boardkit.values import (
     checked_selection,
     checked_text,
 )
-from boardkit.views import LiveView, ViewContext, empty_figure
+from boardkit.views import LiveHeader, LiveView, ViewContext, empty_figure
 from boardkit.windows import CUSTOM, LAST_N, tenant_zone
 
 
@@ -85,7 +85,7 @@ def live_page_parts(
             html.Div(
                 [status_line(slug), push_badge(context, board, runtime)], className="bk-status-row"
             ),
-            *([view.header(context)] if view.header is not None else []),
+            *([_header(slug, runtime.refresh_seconds(context))] if view.header else []),
             dcc.Graph(
                 id=ids.graph(slug),
                 figure=empty_figure("Loading…", loading),
@@ -98,6 +98,33 @@ def live_page_parts(
         ]
     )
     return [dbc.Card(dbc.CardBody(controls), className="mb-3")], body
+
+
+def _header(slug: str, refresh_seconds: float) -> Component:
+    return html.Div(
+        [
+            html.Div("Loading…", id=ids.header(slug), className="mb-2 small"),
+            dcc.Interval(id=ids.header_poll(slug), interval=int(refresh_seconds * 1000)),
+        ]
+    )
+
+
+async def header_content(
+    runtime: Runtime, context: TenantContext, header: LiveHeader, entities: tuple[str, ...]
+) -> Component:
+    """The header for ``entities`` from its source's cached answer, or why there is none."""
+    fiware = fiware_context(context)
+    with Stopwatch(runtime.metrics, context.board, "header"):
+        try:
+            data = await runtime.cached(
+                context,
+                ("header", context.board, *header.key),
+                runtime.refresh_seconds(context),
+                lambda: header.fetch(runtime, fiware),
+            )
+        except Exception as exc:  # every failure is a state the viewer reads, never a 500
+            return html.Div(f"{header.label}: {states.status_for_error(exc).message}")
+    return header.render(data, entities)
 
 
 def _view(board: Board) -> LiveView:
@@ -157,6 +184,19 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         if not chosen:
             value = [found[0]] if view.multi else found[0]
         return options, value, "Choose…", note
+
+    @app.callback(
+        Output(ids.header(MATCH), "children"),
+        Input(ids.header_poll(MATCH), "n_intervals"),
+        Input(ids.entities(MATCH), "value"),
+    )
+    async def header(_tick: int | None, selection: Any) -> Any:
+        context = current_context()
+        chosen = tuple(selection_values(checked_selection(selection)))
+        view = live_board(context)
+        if view is None or view.header is None:
+            return no_update
+        return await header_content(runtime, context, view.header, chosen)
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
         """function(choice) {

@@ -14,27 +14,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
-from ngsi import AsyncOrionClient, AsyncQuantumLeapClient, FiwareContext
+from ngsi import FiwareContext
 
 from boardkit import ids
+from boardkit.clients import Clients
 from boardkit.states import Status
 from boardkit.views import ViewContext, empty_figure
-
-
-class Clients(Protocol):
-    """The FIWARE clients a source queries (the kit's runtime holds them)."""
-
-    @property
-    def ql(self) -> AsyncQuantumLeapClient: ...
-
-    @property
-    def orion(self) -> AsyncOrionClient: ...
 
 
 @dataclass(frozen=True, slots=True)

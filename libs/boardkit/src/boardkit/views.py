@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 from dash.development.base_component import Component
 from ngsi import AsyncQuantumLeapClient, FiwareContext
-from tenant_context import TenantContext, Theme
+from tenant_context import Theme
 
+from boardkit.clients import Clients
 from boardkit.frames import Frame
 from boardkit.windows import Window
 
@@ -57,7 +58,23 @@ Fetch = Callable[[AsyncQuantumLeapClient, FiwareContext, "str | None", Window], 
 TraceBuilder = Callable[[Frame, ViewContext], list[Trace]]
 FigureBuilder = Callable[[list[Trace], ViewContext], go.Figure]
 RedrawCheck = Callable[[Frame, Frame], bool]
-HeaderBuilder = Callable[[TenantContext], Component]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveHeader:
+    """Components above a live view's figure drawn from a source of their own, e.g. each
+    shown entity's current values in Orion beside its history.
+
+    ``fetch(clients, fiware)`` runs once per tenant and ``key`` per poll interval through
+    the shared cache, whatever the number of viewers; ``render(data, entities)`` is pure
+    and gets the picked entities (empty: none picked). While it has no data, the header
+    says "``label``: " and why.
+    """
+
+    key: tuple[str, ...]
+    fetch: Callable[[Clients, FiwareContext], Awaitable[Any]]
+    render: Callable[[Any, tuple[str, ...]], Component]
+    label: str = "Current values"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +101,9 @@ class LiveView:
     y_label: str = "value"
     entity_label: str = "Machines"
     """What the picked entities are to the board's users (the picker's label)."""
-    header: HeaderBuilder | None = None
-    """Components above the figure, built per request (no I/O); the board fills them with
-    callbacks it registers itself (e.g. the entity monitor's current-value cards)."""
+    header: LiveHeader | None = None
+    """Components above the figure, refreshed with the figure's poll interval (e.g. the
+    entity monitor's current-value cards)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,5 +11,5 @@ from board_monitor.layout import monitor_board
 def create_app(settings: BoardSettings | None = None) -> BoardApp:
     """The ASGI app serving every tenant's entity monitors."""
     settings = settings or get_settings()
-    board = monitor_board(settings.refresh_seconds)
+    board = monitor_board()
     return create_board_app(settings, [board], name=__name__)

@@ -7,7 +7,7 @@ from functools import lru_cache, partial
 from boardkit import Board, LiveView
 from tenant_context import MONITOR_BOARD, MonitorSpec, TenantContext
 
-from board_monitor.cards import header_for, register_cards
+from board_monitor.cards import header_for
 from board_monitor.data import fetch_window
 from board_monitor.figures import build_figure, build_traces
 from board_monitor.spec import UnreadableSpec, spec_from_settings
@@ -28,7 +28,7 @@ def explanation(spec: MonitorSpec) -> str:
     return f"{spec.description}\n\n{how}" if spec.description else how
 
 
-def live_view(spec: MonitorSpec, refresh_seconds: float) -> LiveView:
+def live_view(spec: MonitorSpec) -> LiveView:
     """The kit's live view of the spec's entity type and attributes."""
     attrs = tuple(attribute.name for attribute in spec.attributes)
     return LiveView(
@@ -42,23 +42,23 @@ def live_view(spec: MonitorSpec, refresh_seconds: float) -> LiveView:
         default_window=spec.default_window,
         default_last_n=spec.default_last_n,
         entity_label="Entities",
-        header=header_for(spec, refresh_seconds),
+        header=header_for(spec),
     )
 
 
-def board_for_spec(spec: MonitorSpec, refresh_seconds: float = 5.0) -> Board:
+def board_for_spec(spec: MonitorSpec) -> Board:
     """The board one spec describes (built once per distinct spec)."""
-    return _board_for_json(spec.stored_json(), refresh_seconds)
+    return _board_for_json(spec.stored_json())
 
 
 @lru_cache(maxsize=256)
-def _board_for_json(encoded: str, refresh_seconds: float) -> Board:
+def _board_for_json(encoded: str) -> Board:
     spec = MonitorSpec.model_validate_json(encoded)
     return Board(
         slug=MONITOR_BOARD,
         title=spec.title,
         explanation=explanation(spec),
-        live=live_view(spec, refresh_seconds),
+        live=live_view(spec),
     )
 
 
@@ -72,10 +72,10 @@ def _unreadable(reason: str) -> Board:
     )
 
 
-def resolve(context: TenantContext, refresh_seconds: float = 5.0) -> Board:
+def resolve(context: TenantContext) -> Board:
     """The board this request's spec describes, or a page saying why there is none."""
     try:
-        return board_for_spec(spec_from_settings(context.settings), refresh_seconds)
+        return board_for_spec(spec_from_settings(context.settings))
     except UnreadableSpec as exc:
         return _unreadable(str(exc))
 
@@ -91,17 +91,13 @@ PLACEHOLDER = MonitorSpec.model_validate(
 )
 
 
-def monitor_board(refresh_seconds: float = 5.0) -> Board:
-    """The declaration the app is built from; each request renders its own spec.
-
-    ``refresh_seconds`` is the service's poll interval, which the cards follow too.
-    """
-    placeholder = board_for_spec(PLACEHOLDER, refresh_seconds)
+def monitor_board() -> Board:
+    """The declaration the app is built from; each request renders its own spec."""
+    placeholder = board_for_spec(PLACEHOLDER)
     return Board(
         slug=MONITOR_BOARD,
         title=placeholder.title,
         explanation=placeholder.explanation,
         live=placeholder.live,
-        register=register_cards,
-        for_context=partial(resolve, refresh_seconds=refresh_seconds),
+        for_context=resolve,
     )
