@@ -290,3 +290,25 @@ async def test_viewers_connect_from_several_loopback_addresses(board: Board) -> 
     result = await run_push(_options(board, viewers=4, per_address=2))
     assert result["errors"] == 0, result["error_samples"]
     assert board.faults.peers == {"127.0.1.1", "127.0.1.2"}
+
+
+async def test_a_panel_board_follows_the_sources_its_badge_lists(board: Board) -> None:
+    children = LAYOUT["props"]["children"]  # type: ignore[index]
+    badge = children.pop()
+    children.append(
+        {
+            "type": "Span",
+            "namespace": "dash_html_components",
+            "props": {
+                "id": {"type": "bk-panel-push", "board": "roughnator"},
+                "data-series": json.dumps(ENTITIES),
+            },
+        }
+    )
+    try:
+        result = await run_push(_options(board, viewers=1))
+    finally:
+        children[-1] = badge
+    assert result["errors"] == 0, result["error_samples"]
+    assert result["series"] == 2
+    assert board.faults.streams == 1  # both series on the page's one stream

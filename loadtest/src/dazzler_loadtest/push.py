@@ -33,14 +33,11 @@ from dazzler_loadtest.signing import Signer
 from dazzler_loadtest.sse import Event, SseParser, StreamFormatError
 
 PUSH_PATH = "_dazzler-push"
-# The page's push badge: its ``data-whole`` says whether the board follows the whole
-# entity type (series ``*``) or one series per picked entity.
-BADGE_TYPE = "bk-push"
+# The page's push badge says what it follows: a live view's ``data-whole`` the whole
+# entity type (series ``*``) or one series per picked entity; a panel view's
+# ``data-series`` its sources (``panel:<source>``), as a JSON list.
+BADGE_TYPES = ("bk-push", "bk-panel-push")
 WHOLE_TYPE = "*"
-# Panel boards have no badge; their series are their sources.
-PANEL_SERIES: Mapping[str, tuple[str, ...]] = {
-    "fams": ("panel:workers", "panel:interventions"),
-}
 PICKER_TYPE = "bk-entities"
 FIRST_BACKOFF = 1.0
 MAX_BACKOFF = 30.0
@@ -174,15 +171,22 @@ class PushViewer:
         if chosen:
             return list(chosen)
         badges = [
-            k for k, c in page.ids.items() if isinstance(c, dict) and c.get("type") == BADGE_TYPE
+            k for k, c in page.ids.items() if isinstance(c, dict) and c.get("type") in BADGE_TYPES
         ]
-        if badges:
-            if page.props[badges[0]].get("data-whole") == "1":
-                return [WHOLE_TYPE]
-            return [await self._pick_entity(page)]
-        if self.slug in PANEL_SERIES:
-            return list(PANEL_SERIES[self.slug])
-        raise PushFailed("page: series", f"{self.slug} shows no push badge: it pushes nothing")
+        if not badges:
+            raise PushFailed("page: series", f"{self.slug} shows no push badge: it pushes nothing")
+        badge = page.props[badges[0]]
+        if "data-series" in badge:
+            try:
+                listed = orjson.loads(badge["data-series"])
+            except (orjson.JSONDecodeError, TypeError):
+                listed = None
+            if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
+                raise PushFailed("page: series", f"data-series is not a list of names: {badge}")
+            return listed
+        if badge.get("data-whole") == "1":
+            return [WHOLE_TYPE]
+        return [await self._pick_entity(page)]
 
     async def _pick_entity(self, page: Page) -> str:
         """Run the callback that fills the entity picker; take one entity by viewer number."""
