@@ -48,7 +48,10 @@ def _poll_payload(revision: str | None = None) -> dict:
         + "...".join(f"{k}.{p}" for k, (_, p) in zip(keys, OUTPUTS, strict=True))
         + "..",
         "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
-        "inputs": [{"id": _id("bk-panel-poll"), "property": "n_intervals", "value": 1}],
+        "inputs": [
+            {"id": _id("bk-panel-poll"), "property": "n_intervals", "value": 1},
+            {"id": _id("bk-panel-location"), "property": "search", "value": ""},
+        ],
         "state": [{"id": _id("bk-revision"), "property": "data", "value": revision}],
         "changedPropIds": [],
     }
