@@ -298,9 +298,12 @@ def push(bench: Bench, poll: Search[RunResult] | None) -> PushFindings:
         stack, bench.tenants, plan.push_freshness, plan.measure
     )
     for run in found.freshness:
-        bench.figures[f"freshness_p95_s_at_{run.users}_viewers"] = (
-            round(run.lag_p95_ms / 1000, 2) if run.lag_samples else "no points"
-        )
+        figure: float | str = round(run.lag_p95_ms / 1000, 2)
+        if not run.counted:
+            figure = "generator-bound, not counted"
+        elif not run.lag_samples:
+            figure = "no points"
+        bench.figures[f"freshness_p95_s_at_{run.users}_viewers"] = figure
     largest = found.freshness[-1]
     bench.figures["push_bytes_per_tick_per_viewer"] = round(largest.bytes_per_frame)
     for name, mb in found.rss_mb_per_1000.items():
