@@ -259,13 +259,13 @@ def test_rgh304_the_stream_through_the_gateway_closes_within_2_s_of_revocation(s
                 assert time.time() * 1000 - frame["t"][-1] < 2000
                 break
         token = stack.stack.run_command("registry", "tokens", "create", "push-revoke")
-        admin = httpx.Client(
+        slug = stack.tenants["globex"].slug
+        with httpx.Client(
             base_url=stack.stack.url("registry") + "/v1/admin",
             headers={"Authorization": f"Bearer {token.strip().splitlines()[-1].strip()}"},
             timeout=10,
-        )
-        slug = stack.tenants["globex"].slug
-        admin.delete(f"/tenants/{slug}/boards/{stack.board}").raise_for_status()
+        ) as admin:
+            admin.delete(f"/tenants/{slug}/boards/{stack.board}").raise_for_status()
         revoked = time.monotonic()
         with contextlib.suppress(httpx.HTTPError):
             for _ in lines:
