@@ -231,3 +231,14 @@ def test_deployments_run_the_catalogue_image_ports_and_prefix(objects) -> None:
                 assert ports[port_name] == port, (name, port_name)
             assert env_values.get(spec.env_prefix + setting, str(port)) == str(port), name
         assert ports["http"] == spec.default_ports[0], name
+
+
+def test_per_client_limits_sit_at_the_ingress_not_the_gateway(objects) -> None:
+    # Every connection reaches the gateway from an ingress controller pod: a gateway cap per
+    # client address would refuse all viewers together once a few hundred boards are open.
+    settings = _of(objects, "ConfigMap")["dazzler-settings"]["data"]
+    overall = int(settings["DAZZLER_GATEWAY_MAX_CONNECTIONS"])
+    assert int(settings["DAZZLER_GATEWAY_MAX_CONNECTIONS_PER_CLIENT"]) >= overall
+    (ingress,) = _of(objects, "Ingress").values()
+    annotations = ingress["metadata"].get("annotations", {})
+    assert int(annotations["nginx.ingress.kubernetes.io/limit-connections"]) > 0
