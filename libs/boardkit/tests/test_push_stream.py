@@ -16,8 +16,10 @@ from boardkit import (
     Frame,
     Panels,
     PanelView,
+    Picker,
     Source,
     SourceData,
+    SourceRequest,
     ViewContext,
     create_board_app,
 )
@@ -202,5 +204,85 @@ async def test_an_idle_stream_carries_heartbeats(live_board: Callable[..., Board
         status, _, body = await _get(board_app, "series=urn:x:1", until=b": hb\n\n: hb\n\n")
         assert status == 200
         assert body.count(b": hb\n\n") >= 2
+    finally:
+        await board_app.runtime.stop()
+
+
+def _picked_board(lists: list[list[str]], details: dict[str, list[str]]) -> Board:
+    """A panel board whose picker lists the last of ``lists`` and whose ``detail`` source,
+    per picked ``thing``, answers the last of ``details[thing]``."""
+
+    async def options(*_args: object) -> list[str]:
+        return lists[-1]
+
+    async def detail(_clients: object, _fiware: object, request: SourceRequest) -> str:
+        return details[request.choices["thing"]][-1]
+
+    view = PanelView(
+        sources=(Source("detail", detail, choices=("thing",)),),
+        figures=(),
+        parts=("headline",),
+        layout=lambda slots: html.Div([slots.picker("thing"), slots.part("headline")]),
+        render=lambda _data, _view: Panels(parts={"headline": "ok"}, summary="live"),
+        pickers=(Picker("thing", Source("things", options), label="Thing", noun="things"),),
+    )
+    return Board(slug="live", title="Panels", explanation="", panels=view)
+
+
+def _changed(body: bytes) -> list[dict[str, Any]]:
+    return [
+        json.loads(part.split(b"data: ")[1].split(b"\n")[0])
+        for part in body.split(b"event: changed\n")[1:]
+    ]
+
+
+async def test_a_source_of_a_picked_option_pushes_within_a_poll_whatever_the_refresh():
+    lists = [["urn:t:1", "urn:t:2"]]
+    details = {"urn:t:1": ["one"], "urn:t:2": ["two"]}
+    # The page polls every 30 s; what changes reaches the stream at the push pace.
+    board_app = create_board_app(
+        BoardSettings(shared_secret=SECRET, push_poll_seconds=0.05, refresh_seconds=30),
+        [_picked_board(lists, details)],
+        service=SERVICE,
+    )
+    await board_app.runtime.start()
+    try:
+        later = asyncio.get_running_loop().call_later
+        later(0.3, details["urn:t:2"].append, "two, changed")
+        series = "panel:detail?thing=urn%3At%3A2"
+        status, _, body = await _get(board_app, f"series={series}", until=b"event: changed")
+        assert status == 200
+        assert [c["series"] for c in _changed(body)] == [series]
+        # A new option of the picker is pushed as well.
+        later(0.3, lists.append, ["urn:t:1", "urn:t:2", "urn:t:3"])
+        status, _, body = await _get(board_app, "series=panel:things", until=b"event: changed")
+        assert status == 200
+        assert [c["series"] for c in _changed(body)] == ["panel:things"]
+    finally:
+        await board_app.runtime.stop()
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("series=panel:detail", "this source's series is panel:detail?thing=<value>"),
+        ("series=panel:detail?thing=", "this source's series is panel:detail?thing=<value>"),
+        ("series=panel:detail?other=urn%3At%3A1", "this source's series is panel:detail?"),
+        ("series=panel:things?thing=urn%3At%3A1", "this source's series is panel:things"),
+        ("series=panel:detail?thing=urn%3At%3A9", "urn:t:9 is not among this tenant's things"),
+        ("series=panel:nope", "this board's series are panel:detail, panel:things"),
+    ],
+)
+async def test_a_picked_series_the_board_does_not_have_gets_a_400(query: str, says: str):
+    board_app = create_board_app(
+        BoardSettings(shared_secret=SECRET, push_poll_seconds=0.05),
+        [_picked_board([["urn:t:1"]], {"urn:t:1": ["one"]})],
+        service=SERVICE,
+    )
+    await board_app.runtime.start()
+    try:
+        status, _, body = await _get(board_app, query)
+        assert status == 400
+        assert says in json.loads(body)["detail"]
     finally:
         await board_app.runtime.stop()

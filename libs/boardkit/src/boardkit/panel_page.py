@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -134,14 +135,24 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
         notices = read_address(checked_text(search, "the page address"), view.in_address)[1]
         return address_notice(notices), bool(notices)
 
+    # The pickers whose values name pushed series: a new choice follows other series.
+    followed = sorted({name for source in view.pushed for name in source.choices})
     app.clientside_callback(  # type: ignore[no-untyped-call]
-        """function(_revision, id) {
-            // The page's push stream starts with its first rendering (static/push_client.js).
-            if (window.boardkitPush) window.boardkitPush.panel(id.board);
+        """function(revision) {
+            // The page's push stream starts with its first rendering, which settles the
+            // choices; a choice the series depend on moves it (static/push_client.js).
+            var names = """
+        + json.dumps(followed)
+        + """;
+            var id = arguments[arguments.length - 1];
+            var choices = {};
+            for (var i = 0; i < names.length; i++) choices[names[i]] = arguments[i + 1];
+            if (revision && window.boardkitPush) window.boardkitPush.panel(id.board, choices);
             return window.dash_clientside.no_update;
         }""",
         Output(ids.panel_push(slug), "title"),
         Input(ids.revision(slug), "data"),
+        *(Input(control_id(slug, name), "value") for name in followed),
         State(ids.revision(slug), "id"),
     )
 

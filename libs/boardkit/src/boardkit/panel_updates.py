@@ -114,6 +114,63 @@ def panel_refresh_seconds(runtime: Runtime, view: PanelView, context: TenantCont
     return tenant_refresh_seconds(context, default)
 
 
+def source_seconds(
+    runtime: Runtime, view: PanelView, context: TenantContext, source: Source
+) -> float:
+    """How long one answer of ``source`` is shared by every viewer (and the push hub).
+
+    A picker's list is shared at most ``entity_refresh_seconds``. A pushed source's
+    answer is shared only ``push_poll_seconds``: the hub looks at it that often and the
+    pages it nudges pull the same entry, so what reaches the source is on screen within
+    about a second, still at one query per interval whatever the number of viewers.
+    """
+    seconds = panel_refresh_seconds(runtime, view, context)
+    if any(p.source is source for p in view.pickers):
+        seconds = min(seconds, runtime.settings.entity_refresh_seconds)
+    if any(s is source for s in view.pushed):
+        seconds = min(seconds, runtime.settings.push_poll_seconds)
+    return seconds
+
+
+async def source_frame(
+    runtime: Runtime,
+    slug: str,
+    view: PanelView,
+    context: TenantContext,
+    source: Source,
+    choices: Mapping[str, str],
+    now: datetime,
+) -> Frame:
+    """One source's answer for ``choices`` through the shared cache (the one way pages
+    and the push hub read it); raises what the query raised."""
+    request = SourceRequest(settings=context.settings, now=now, choices=choices)
+    settings = json.dumps(context.settings, sort_keys=True, default=str)
+
+    async def fetch() -> Frame:
+        answer = await source.fetch(runtime, fiware_context(context), request)
+        return value_frame(answer)
+
+    parts = source_cache_parts(slug, source.name, settings, choices)
+    ttl = source_seconds(runtime, view, context, source)
+    return await runtime.cached(context, parts, ttl, fetch)
+
+
+async def picker_options(
+    runtime: Runtime,
+    slug: str,
+    view: PanelView,
+    context: TenantContext,
+    picker: Picker,
+    now: datetime,
+) -> list[str] | states.Status:
+    """The values picker ``picker`` offers now, or why there are none."""
+    try:
+        listed = await source_frame(runtime, slug, view, context, picker.source, {}, now)
+    except Exception as exc:
+        return states.status_for_error(exc)
+    return [str(value) for value in frame_value(listed) or ()]
+
+
 class PanelController:
     """Answers a panel board's poll and its viewers' choices for any tenant."""
 
@@ -253,19 +310,14 @@ class PanelController:
         """Each picker's options, value, placeholder and note; settles ``wanted`` on an
         option the picker lists (the first while the wanted one is not there)."""
         out: list[Any] = []
-        # One cheap list per tenant and interval: a link to an option created a moment
-        # ago finds it, and new options reach the picker at least at the entity pace.
-        ttl = min(
-            self.runtime.settings.entity_refresh_seconds,
-            panel_refresh_seconds(self.runtime, self.view, context),
-        )
         for picker in self.view.pickers:
             name = picker.name
-            listed = await self._source(context, picker.source, ttl, {}, now)
-            if isinstance(listed, states.Status):
-                out += [no_update, no_update, no_update, listed.message]
+            # One cheap list per tenant and interval: a link to an option created a
+            # moment ago finds it, and new options reach the picker by themselves.
+            found = await picker_options(self.runtime, self.slug, self.view, context, picker, now)
+            if isinstance(found, states.Status):
+                out += [no_update, no_update, no_update, found.message]
                 continue
-            found = [str(value) for value in frame_value(listed) or ()]
             options = [{"label": value, "value": value} for value in found]
             shown_options = options if options != held.get(name) else no_update
             want = wanted.get(name)
@@ -288,38 +340,19 @@ class PanelController:
     async def _fetch(
         self, context: TenantContext, now: datetime, wanted: Mapping[str, Any]
     ) -> tuple[Frame | states.Status, ...]:
-        ttl = panel_refresh_seconds(self.runtime, self.view, context)
-
         async def one(source: Source) -> Frame | states.Status:
             chosen = {name: wanted.get(name) for name in source.choices}
             if not all(chosen.values()):
                 return NOT_CHOSEN
             texts = {name: str(value) for name, value in chosen.items()}
-            return await self._source(context, source, ttl, texts, now)
+            try:
+                return await source_frame(
+                    self.runtime, self.slug, self.view, context, source, texts, now
+                )
+            except Exception as exc:
+                return states.status_for_error(exc)
 
         return tuple(await asyncio.gather(*(one(s) for s in self.view.sources)))
-
-    async def _source(
-        self,
-        context: TenantContext,
-        source: Source,
-        ttl: float,
-        choices: Mapping[str, str],
-        now: datetime,
-    ) -> Frame | states.Status:
-        """One source's answer through the shared cache, or why there is none."""
-        request = SourceRequest(settings=context.settings, now=now, choices=choices)
-        settings = json.dumps(context.settings, sort_keys=True, default=str)
-
-        async def fetch() -> Frame:
-            answer = await source.fetch(self.runtime, fiware_context(context), request)
-            return value_frame(answer)
-
-        parts = source_cache_parts(self.slug, source.name, settings, choices)
-        try:
-            return await self.runtime.cached(context, parts, ttl, fetch)
-        except Exception as exc:
-            return states.status_for_error(exc)
 
     def _rendering(
         self,

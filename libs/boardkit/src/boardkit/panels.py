@@ -221,6 +221,16 @@ class PanelView:
         """Every choice's name: controls, pickers, then tab sets."""
         return (*self.controls, *(p.name for p in self.pickers), *self.tabs)
 
+    @property
+    def pushed(self) -> tuple[Source, ...]:
+        """The sources whose new answers are pushed to the page: the pickers' lists and
+        every source that depends on no choice but pickers' (one feed per option, shared
+        by the viewers who picked it). A source that depends on a control or a tab is
+        only polled: its choices are not among values the tenant lists."""
+        picked = {p.name for p in self.pickers}
+        listed = tuple(p.source for p in self.pickers)
+        return (*listed, *(s for s in self.sources if set(s.choices) <= picked))
+
     def __post_init__(self) -> None:
         names = [s.name for s in (*self.sources, *(p.source for p in self.pickers))]
         if len(set(names)) != len(names):

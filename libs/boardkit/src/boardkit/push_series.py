@@ -1,14 +1,17 @@
 """What a board's series are for push: how to ask for rows newer than a time, and how to
 encode them. A live view has one series per entity, or ``*`` when it reads the whole
-entity type; a panel view one per source shared by all its viewers, ``panel:<name>``,
-whose frames say only that the source changed (the page pulls its patch)."""
+entity type; a panel view one per pushed source and choice of its pickers,
+``panel:<name>`` or ``panel:<name>?<picker>=<value>``, whose frames say only that the
+source changed (the page pulls its patch)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl, quote
 
 from dash import html
 from dash.development.base_component import Component
@@ -17,12 +20,12 @@ from tenant_context import TenantContext
 from boardkit import ids
 from boardkit.boards import Board
 from boardkit.frames import Frame
-from boardkit.panel_updates import panel_refresh_seconds, source_cache_parts
-from boardkit.panels import PanelView, SourceRequest
+from boardkit.panel_updates import panel_refresh_seconds, picker_options, source_frame
+from boardkit.panels import PanelView, Source
 from boardkit.push_events import changed_event, points_event
 from boardkit.push_hub import SeriesSpec
 from boardkit.runtime import Runtime, fiware_context
-from boardkit.source_values import value_frame
+from boardkit.states import Status
 from boardkit.views import LiveView, ViewContext
 from boardkit.windows import Window, tenant_zone
 
@@ -30,6 +33,8 @@ WHOLE_TYPE = "*"
 PANEL_PREFIX = "panel:"
 MAX_SERIES = 12
 _MAX_NAME = 256
+# What the page's encodeURIComponent leaves as it is, besides letters, digits and "_.-~".
+_URI_SAFE = "!'()*"
 
 
 class UnknownSeries(ValueError):
@@ -86,6 +91,38 @@ def _live_spec(
     return SeriesSpec((*scope, "live", name), name, newer, encode)
 
 
+def panel_series(source: Source, choices: Mapping[str, str]) -> str:
+    """The series name of ``source`` for these choices: ``panel:<source>``, followed for
+    a source that depends on pickers by ``?<choice>=<value>``, each part encoded as the
+    page's ``encodeURIComponent`` does."""
+    query = "&".join(
+        f"{quote(name, safe=_URI_SAFE)}={quote(choices[name], safe=_URI_SAFE)}"
+        for name in sorted(source.choices)
+    )
+    return PANEL_PREFIX + source.name + (f"?{query}" if query else "")
+
+
+def _panel_name(name: str, view: PanelView) -> tuple[Source, dict[str, str]]:
+    """The pushed source and the choices series ``name`` names, or UnknownSeries."""
+    sources = {s.name: s for s in view.pushed}
+    base, _, query = name.removeprefix(PANEL_PREFIX).partition("?")
+    source = sources.get(base) if name.startswith(PANEL_PREFIX) else None
+    if source is None:
+        known = ", ".join(sorted(PANEL_PREFIX + s for s in sources)) or "none"
+        raise UnknownSeries(f"unknown series {name!r}: this board's series are {known}")
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
+    except ValueError:
+        pairs = []
+    choices = dict(pairs)
+    wanted = sorted(source.choices)
+    if len(pairs) != len(choices) or sorted(choices) != wanted or not all(choices.values()):
+        query = "&".join(f"{c}=<value>" for c in wanted)
+        form = PANEL_PREFIX + source.name + (f"?{query}" if query else "")
+        raise UnknownSeries(f"unknown series {name!r}: this source's series is {form}")
+    return source, choices
+
+
 def _panel_spec(
     runtime: Runtime,
     context: TenantContext,
@@ -94,26 +131,14 @@ def _panel_spec(
     name: str,
     scope: tuple[str, ...],
 ) -> SeriesSpec:
-    # Sources that depend on a viewer's choices are not shared by all viewers: not pushed.
-    sources = {PANEL_PREFIX + s.name: s for s in view.sources if not s.choices}
-    source = sources.get(name)
-    if source is None:
-        known = ", ".join(sorted(sources)) or "none"
-        raise UnknownSeries(f"unknown series {name!r}: this board's series are {known}")
-    fiware = fiware_context(context)
-    ttl = panel_refresh_seconds(runtime, view, context)
-    settings = scope[-1]
+    source, choices = _panel_name(name, view)
+    canonical = panel_series(source, choices)
     seen: dict[str, str] = {}
 
-    async def fetch() -> Frame:
-        request = SourceRequest(settings=context.settings, now=datetime.now(UTC))
-        return value_frame(await source.fetch(runtime, fiware, request))
-
     async def newer(after: datetime | None) -> Frame:
-        # The page's own poll reads the same cache entry, so a nudged page finds the new
+        # The pages' own polls read the same cache entry, so a nudged page finds the new
         # data; a changed answer is one new "row" at its newest time (or now).
-        parts = source_cache_parts(slug, source.name, settings, {})
-        frame = await runtime.cached(context, parts, ttl, fetch)
+        frame = await source_frame(runtime, slug, view, context, source, choices, datetime.now(UTC))
         digest = frame.to_json()
         if seen.get("digest") == digest and after is not None:
             return Frame()
@@ -125,9 +150,30 @@ def _panel_spec(
 
     def encode(rows: Frame) -> bytes:
         assert rows.last_time is not None
-        return changed_event(name, rows.last_time)
+        return changed_event(canonical, rows.last_time)
 
-    return SeriesSpec((*scope, "panel", name), name, newer, encode)
+    return SeriesSpec((*scope, "panel", canonical), canonical, newer, encode)
+
+
+async def unknown_choice(
+    runtime: Runtime, context: TenantContext, board: Board, names: list[str]
+) -> str | None:
+    """Why one of the panel series ``names`` names an option its picker does not list
+    (each would cost a poller), else None. While a list cannot be had, nothing is
+    refused: the stream opens and says whether the source answers."""
+    view = board.resolved(context).panels
+    if view is None:
+        return None
+    now = datetime.now(UTC)
+    pickers = {p.name: p for p in view.pickers}
+    for name in names:
+        _, choices = _panel_name(name, view)
+        for choice, value in choices.items():
+            picker = pickers[choice]
+            listed = await picker_options(runtime, board.slug, view, context, picker, now)
+            if not isinstance(listed, Status) and value not in listed:
+                return f"unknown series {name!r}: {value} is not among this tenant's {picker.noun}"
+    return None
 
 
 def push_badge(context: TenantContext, board: Board, runtime: Runtime) -> Component:
@@ -146,14 +192,19 @@ def push_badge(context: TenantContext, board: Board, runtime: Runtime) -> Compon
 
 
 def panel_push_badge(context: TenantContext, board: Board, runtime: Runtime) -> Component:
-    """Where a panel page shows its push state; ``data-series`` lists the sources the
-    page watches (those every viewer shares), ``data-*-ms`` its two poll paces."""
+    """Where a panel page shows its push state; ``data-series`` lists the sources every
+    viewer watches, ``data-chosen`` the sources watched per choice (source: the pickers
+    it depends on), ``data-options`` whether the page polls its pickers' options, and
+    ``data-*-ms`` its two poll paces."""
     view = board.panels  # as the page is built: resolved, or as declared for validation
     assert view is not None
-    series = [PANEL_PREFIX + s.name for s in view.sources if not s.choices]
+    series = [panel_series(s, {}) for s in view.pushed if not s.choices]
+    chosen = {s.name: sorted(s.choices) for s in view.pushed if s.choices}
     refresh = panel_refresh_seconds(runtime, view, context)
     attributes: dict[str, Any] = {
         "data-series": json.dumps(series),
+        "data-chosen": json.dumps(chosen),
+        "data-options": "1" if view.pickers else "0",
         "data-refresh-ms": str(int(refresh * 1000)),
         "data-safety-ms": str(int(max(refresh, runtime.settings.push_safety_poll_seconds) * 1000)),
     }

@@ -20,7 +20,7 @@ from boardkit.boards import Board
 from boardkit.context import ASGIApp, Receive, Scope, Send, current_context
 from boardkit.push_events import HEARTBEAT, RETRY
 from boardkit.push_hub import Viewer
-from boardkit.push_series import MAX_SERIES, UnknownSeries, series_spec
+from boardkit.push_series import MAX_SERIES, UnknownSeries, series_spec, unknown_choice
 from boardkit.runtime import Runtime
 from boardkit.updates import LiveController
 
@@ -85,6 +85,9 @@ class PushEndpoint:
         except UnknownSeries as exc:
             raise BadPushRequest(str(exc)) from exc
         await self._check_entities(context, board, names)
+        refused = await unknown_choice(self._runtime, context, board, names)
+        if refused:
+            raise BadPushRequest(refused)
         return await self._runtime.push.subscribe(specs, after)
 
     async def _check_entities(self, context: TenantContext, board: Board, names: list[str]) -> None:

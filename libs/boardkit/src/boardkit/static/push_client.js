@@ -64,6 +64,8 @@
       mode: this.panel ? 'nudge' : data.mode || 'extend',
       whole: data.whole === '1',
       series: data.series ? JSON.parse(data.series) : [],
+      chosen: data.chosen ? JSON.parse(data.chosen) : {},
+      options: data.options === '1',
       refreshMs: parseInt(data.refreshMs || '5000', 10),
       safetyMs: parseInt(data.safetyMs || '60000', 10),
     };
@@ -86,6 +88,8 @@
     var settings = this.settings();
     if (this.panel) {
       setProps(this.pollType, this.board, {interval: on ? settings.refreshMs : settings.safetyMs});
+      // The pickers' options are pushed too: their own poll rests meanwhile.
+      if (settings.options) setProps('bk-options-poll', this.board, {disabled: !on});
     } else {
       setProps(this.pollType, this.board, {disabled: !on, interval: settings.refreshMs});
     }
@@ -113,6 +117,30 @@
     this.sig = cursor.sig;
     this.series = this.settings().whole ? ['*'] : chosen;
     this.lastBySeries = {};
+    this.failures = 0;
+    this.connect();
+  };
+
+  Page.prototype.choicesChanged = function (choices) {
+    // A panel view watches its shared sources, plus one series per source that depends
+    // on the viewer's picks: `panel:<source>?<pick>=<value>` (for the values settled).
+    var settings = this.settings();
+    var series = settings.series.slice();
+    Object.keys(settings.chosen).sort().forEach(function (source) {
+      var names = settings.chosen[source];
+      var pairs = [];
+      for (var i = 0; i < names.length; i++) {
+        var value = choices[names[i]];
+        if (value === null || value === undefined || value === '') return;
+        pairs.push(encodeURIComponent(names[i]) + '=' + encodeURIComponent(String(value)));
+      }
+      series.push('panel:' + source + '?' + pairs.join('&'));
+    });
+    var sig = JSON.stringify(series);
+    // Same series: the stream (or the wait before the next attempt) goes on as it is.
+    if (sig === this.sig) return;
+    this.sig = sig;
+    this.series = series;
     this.failures = 0;
     this.connect();
   };
@@ -326,12 +354,11 @@
       if (!pages[board]) pages[board] = new Page(board, 'live');
       pages[board].cursorChanged(cursor);
     },
-    /* Called by the kit's clientside callback with each rendering of a panel board. */
-    panel: function (board) {
-      if (pages[board]) return;
-      var page = (pages[board] = new Page(board, 'panel'));
-      page.series = page.settings().series;
-      page.connect();
+    /* Called by the kit's clientside callback with each rendering of a panel board and
+     * each change of the picks its series depend on ({pick: value}). */
+    panel: function (board, choices) {
+      if (!pages[board]) pages[board] = new Page(board, 'panel');
+      pages[board].choicesChanged(choices || {});
     },
     /* What arrived, for checks from the console: series, point times, receive time. */
     log: function (board) {
