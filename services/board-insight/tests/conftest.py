@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 from dazzler_stack.testing import BoardStack, Series, board_stack, chromium, recording_page
 
@@ -50,3 +52,35 @@ def page(browser: Any) -> Iterator[Any]:
     """A fresh page that records console messages and page errors in ``page.problems``."""
     with recording_page(browser) as tab:
         yield tab
+
+
+Kpis = list[tuple[str, str, list[tuple[str, str]]]]
+"""Per KPI of an insight: (name, best value, [(parameter, value)])."""
+
+
+@pytest.fixture
+def put_insight(stack: BoardStack) -> Callable[[str, Kpis], None]:
+    """Upserts an ``Insights`` entity of tenant acme in Orion, stamped now."""
+
+    def put(insight: str, kpis: Kpis) -> None:
+        results = {
+            "KPI_name": [name for name, _, _ in kpis],
+            "features_names": [[p for p, _ in params] for _, _, params in kpis],
+            "features_values": [[float(v) for _, v in params] for _, _, params in kpis],
+            "KPI_best": [best for _, best, _ in kpis],
+        }
+        answer = httpx.post(
+            stack.stack.url("sim", "orion") + "/v2/entities",
+            params={"options": "upsert"},
+            headers={"Fiware-Service": stack.tenants["acme"].fiware_service},
+            json={
+                "id": insight,
+                "type": "Insights",
+                "Results": {"type": "StructuredValue", "value": results},
+                "TimeInstant": {"type": "DateTime", "value": datetime.now(UTC).isoformat()},
+            },
+            timeout=10,
+        )
+        assert answer.status_code in (201, 204), answer.text
+
+    return put

@@ -4,10 +4,8 @@ opening a copied link in a fresh browser."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -29,32 +27,10 @@ EIGHT_KPIS: Kpis = [
 ]
 
 
-def _put_insight(stack: Any, insight: str, kpis: Kpis) -> None:
-    results = {
-        "KPI_name": [name for name, _, _ in kpis],
-        "features_names": [[p for p, _ in params] for _, _, params in kpis],
-        "features_values": [[float(v) for _, v in params] for _, _, params in kpis],
-        "KPI_best": [best for _, best, _ in kpis],
-    }
-    answer = httpx.post(
-        stack.stack.url("sim", "orion") + "/v2/entities",
-        params={"options": "upsert"},
-        headers={"Fiware-Service": stack.tenants["acme"].fiware_service},
-        json={
-            "id": insight,
-            "type": "Insights",
-            "Results": {"type": "StructuredValue", "value": results},
-            "TimeInstant": {"type": "DateTime", "value": datetime.now(UTC).isoformat()},
-        },
-        timeout=10,
-    )
-    assert answer.status_code in (201, 204), answer.text
-
-
 @pytest.fixture
-def insights(stack: Any) -> None:
-    _put_insight(stack, SEVEN, SEVEN_KPIS)
-    _put_insight(stack, EIGHT, EIGHT_KPIS)
+def insights(put_insight: Any) -> None:
+    put_insight(SEVEN, SEVEN_KPIS)
+    put_insight(EIGHT, EIGHT_KPIS)
 
 
 def _expect_view(page: Any, kpis: Kpis, shown: str) -> None:
@@ -79,7 +55,7 @@ def _pick(page: Any, insight: str) -> None:
 
 
 def test_ins003_switching_insights_and_tabs_shows_only_the_selected_insights_values(
-    stack, page, insights
+    stack, page, insights, put_insight
 ):
     page.goto(stack.page_url(board="insight") + f"?insight={SEVEN}")
     _expect_view(page, SEVEN_KPIS, "Throughput")
@@ -94,7 +70,7 @@ def test_ins003_switching_insights_and_tabs_shows_only_the_selected_insights_val
 
     # New data appears by itself, on the tab the viewer chose.
     changed = [EIGHT_KPIS[0], ("Throughput", "152.5", [("Diam", "13.75")])]
-    _put_insight(stack, EIGHT, changed)
+    put_insight(EIGHT, changed)
     _expect_view(page, changed, "Throughput")
 
     _pick(page, SEVEN)
