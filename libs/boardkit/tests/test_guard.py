@@ -7,9 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from boardkit import Board, BoardSettings, create_board_app
+from boardkit import Board, BoardSettings, Panels, PanelView, create_board_app
 from boardkit.guard import CallbackGuard, CallbackShapes
-from dash import Input, Output, html
 from dazzler_stack.testing import live_outputs, live_update_request
 from tenant_context import TenantContext, sign_context
 
@@ -24,18 +23,46 @@ def _context(board: str) -> TenantContext:
 
 
 def _broken_board() -> Board:
-    def register(app: Any, _runtime: Any) -> None:
-        @app.callback(Output("broken-out", "children"), Input("broken-in", "n_clicks"))
-        async def broken(clicks: int | None) -> str:
-            return str(1 // 0)
+    """A panel board whose render fails: a server error of the kit's own callback."""
 
-    return Board(
-        slug="broken",
-        title="Broken",
-        explanation="",
-        body=lambda _c: html.Div([html.Button(id="broken-in"), html.Div(id="broken-out")]),
-        register=register,
+    def render(_data: Any, _view: Any) -> Panels:
+        return Panels(parts={"out": str(1 // 0)})
+
+    view = PanelView(
+        sources=(), figures=(), parts=("out",), layout=lambda s: s.part("out"), render=render
     )
+    return Board(slug="broken", title="Broken", explanation="", panels=view)
+
+
+def _broken_poll() -> dict[str, Any]:
+    """The broken board's poll, as its page sends it."""
+
+    def ident(kind: str, **extra: str) -> dict[str, str]:
+        return {"board": "broken", "type": kind, **extra}
+
+    outputs = [
+        (ident("bk-slot", slot="out"), "children"),
+        (ident("bk-status"), "children"),
+        (ident("bk-status"), "color"),
+        (ident("bk-status"), "className"),
+        (ident("bk-freshness"), "children"),
+        (ident("bk-revision"), "data"),
+    ]
+    keys = [json.dumps(i, sort_keys=True, separators=(",", ":")) for i, _ in outputs]
+    output = "...".join(f"{key}.{prop}" for key, (_, prop) in zip(keys, outputs, strict=True))
+    poll = ident("bk-panel-poll")
+    return {
+        "output": f"..{output}..",
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": [
+            {"id": poll, "property": "n_intervals", "value": 1},
+            {"id": ident("bk-address", view="panel"), "property": "search", "value": ""},
+        ],
+        "state": [{"id": ident("bk-revision"), "property": "data", "value": None}],
+        "changedPropIds": [
+            json.dumps(poll, sort_keys=True, separators=(",", ":")) + ".n_intervals"
+        ],
+    }
 
 
 @pytest.fixture
@@ -138,12 +165,7 @@ async def test_odd_but_possible_values_are_shown_as_states_not_refused(client) -
 
 
 async def test_a_failing_callback_stays_500_and_is_logged(client, caplog) -> None:
-    body = {
-        "output": "broken-out.children",
-        "outputs": {"id": "broken-out", "property": "children"},
-        "inputs": [{"id": "broken-in", "property": "n_clicks", "value": 1}],
-        "changedPropIds": ["broken-in.n_clicks"],
-    }
+    body = _broken_poll()
     with caplog.at_level(logging.ERROR, logger="boardkit.guard"):
         answer = await _post(client, json.dumps(body).encode(), board="broken")
     assert answer.status_code == 500

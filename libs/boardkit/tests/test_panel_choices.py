@@ -355,13 +355,11 @@ def test_a_page_with_a_picker_refreshes_its_options_at_the_entity_pace() -> None
     assert page["bk-options-poll"]["interval"] == runtime.settings.entity_refresh_seconds * 1000
     assert page["bk-panel-poll"]["interval"] == 600_000
     assert page["bk-control:machine"]["placeholder"] == "Loading machines…"
-    assert "bk-panel-location" in page
-    # A view without pickers polls no options; it still reads its address (theme, embed).
+    # A view without pickers polls no options.
     view = _view(machines, sources=(), pickers=(), in_address=(), layout=lambda s: s.tabs("sensor"))
     plain = Board("plain", "Plain", "", panels=view)
     bare = _ids_in(panel_page_body(_context(), plain, runtime))
     assert "bk-options-poll" not in bare
-    assert "bk-panel-location" in bare
 
 
 async def test_a_link_to_an_option_made_since_the_last_poll_finds_it(setup) -> None:

@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 TIMEOUT = 30_000
+EMBER = "rgb(217, 72, 15)"
+FIGURE_TEXT = "() => document.querySelector('.js-plotly-plot')._fullLayout.font.color"
 
 
 def test_dem001_figures_buttons_and_echo(stack, page):
@@ -21,19 +23,44 @@ def test_dem001_figures_buttons_and_echo(stack, page):
     assert page.problems == []
 
 
-def test_dem002_theme_and_mode_switch(stack, page):
-    page.goto(stack.page_url())
+def test_dem002_theme_and_mode_switch_live_in_the_address(stack, page):
+    # Globex's boards are light.
+    page.goto(stack.page_url("globex"))
     button = page.locator(".btn-primary", has_text="Primary")
     expect(button).to_be_visible(timeout=TIMEOUT)
     before = button.evaluate("b => getComputedStyle(b).backgroundColor")
     page.locator("select").select_option("ember")
     # Ember's primary is #d9480f.
-    expect(button).to_have_css("background-color", "rgb(217, 72, 15)", timeout=TIMEOUT)
-    assert before != "rgb(217, 72, 15)"
+    expect(button).to_have_css("background-color", EMBER, timeout=TIMEOUT)
+    assert before != EMBER
+    page.wait_for_function("() => location.search.includes('palette=ember')", timeout=TIMEOUT)
     page.get_by_label("Dark").check()
     expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark", timeout=TIMEOUT)
     body = page.locator("body")
     expect(body).to_have_css("background-color", "rgb(33, 37, 41)", timeout=TIMEOUT)
+    page.wait_for_function(f"() => ({FIGURE_TEXT})() === '#dee2e6'", timeout=TIMEOUT)
+    page.wait_for_function("() => location.search.includes('theme=dark')", timeout=TIMEOUT)
+    # A reload (or the copied link) shows the same look, the pickers saying so.
+    page.reload()
+    expect(button).to_have_css("background-color", EMBER, timeout=TIMEOUT)
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark", timeout=TIMEOUT)
+    expect(page.locator("select")).to_have_value("ember", timeout=TIMEOUT)
+    expect(page.get_by_label("Dark")).to_be_checked(timeout=TIMEOUT)
+    # Back steps to the light mode, still in Ember.
+    page.go_back()
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "light", timeout=TIMEOUT)
+    expect(page.get_by_label("Light")).to_be_checked(timeout=TIMEOUT)
+    expect(button).to_have_css("background-color", EMBER, timeout=TIMEOUT)
+    assert page.problems == []
+
+
+def test_dem004_a_colour_theme_the_board_lacks_falls_back_and_says_so(stack, page):
+    page.goto(stack.page_url() + "?palette=neon")
+    notice = page.locator(".alert-warning")
+    expect(notice).to_contain_text("unknown colour palette 'neon'", timeout=TIMEOUT)
+    button = page.locator(".btn-primary", has_text="Primary")
+    expect(button).to_have_css("background-color", "rgb(13, 110, 253)", timeout=TIMEOUT)
+    expect(page.locator("select")).to_have_value("bootstrap")
     assert page.problems == []
 
 

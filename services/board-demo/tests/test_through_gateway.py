@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -13,20 +15,25 @@ def test_showcase_is_served_under_the_tenant_prefix(stack):
     assert "<title>Showcase · Demo Test</title>" in answer.text
 
 
-def test_theme_stylesheets_are_served_by_the_board_itself(stack):
-    ember = httpx.get(stack.page_url() + "themes/ember.css", timeout=15)
-    assert ember.status_code == 200
-    assert ember.headers["content-type"].startswith("text/css")
-    assert ".btn-primary{" in ember.text
-    plain = httpx.get(stack.page_url() + "themes/bootstrap.css", timeout=15)
-    assert plain.status_code == 200
-    # The plain theme overrides no colour; it carries only the showcase's page layout.
-    assert ".btn-primary{" not in plain.text
-    assert "#showcase-figures" in plain.text
-    missing = httpx.get(stack.page_url() + "themes/nope.css", timeout=15)
-    assert missing.status_code == 404
+def test_the_page_carries_its_colour_themes_and_the_kit_serves_the_layout(stack):
+    page = httpx.get(stack.page_url(), timeout=15).text
+    # Every colour theme but plain Bootstrap, each under its own attribute.
+    for slug, primary in (("harbour", "#0b6e99"), ("meadow", "#3f7d20"), ("ember", "#d9480f")):
+        assert (
+            f'[data-bk-palette="{slug}"] .btn-primary{{--bs-btn-color:#fff;--bs-btn-bg:{primary};'
+            in page
+        )
+    assert 'data-bk-palette="bootstrap"' not in page
+    # The figures-across-the-page layout is the kit's stylesheet, on the shared path.
+    kit_css = re.search(
+        r'href="(/dazzler/-/static/[0-9a-f]{16}/boardkit/static/boardkit\.css)"', page
+    )
+    assert kit_css is not None
+    css = httpx.get(stack.gateway + kit_css.group(1), timeout=15)
+    assert css.status_code == 200
+    assert ".bk-wide" in css.text
 
 
 def test_board_refuses_requests_that_bypass_the_gateway(stack):
     assert httpx.get(stack.direct + "/", timeout=5).status_code == 403
-    assert httpx.get(stack.direct + "/themes/ember.css", timeout=5).status_code == 403
+    assert httpx.get(stack.direct + "/_dash-layout", timeout=5).status_code == 403

@@ -50,7 +50,7 @@ def _poll_payload(revision: str | None = None) -> dict:
         "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
         "inputs": [
             {"id": _id("bk-panel-poll"), "property": "n_intervals", "value": 1},
-            {"id": _id("bk-panel-location"), "property": "search", "value": ""},
+            {"id": {**_id("bk-address"), "view": "panel"}, "property": "search", "value": ""},
         ],
         "state": [{"id": _id("bk-revision"), "property": "data", "value": revision}],
         "changedPropIds": [],

@@ -31,7 +31,7 @@ def _outputs(board: str) -> list[tuple[dict, str]]:
         (insight, "value"),
         (insight, "placeholder"),
         (_id(board, "bk-control-note", control="insight"), "children"),
-        (_id(board, "bk-panel-location"), "search"),
+        (_id(board, "bk-address", view="panel"), "search"),
         (_id(board, "bk-status"), "children"),
         (_id(board, "bk-status"), "color"),
         (_id(board, "bk-status"), "className"),
@@ -48,7 +48,7 @@ def _poll(stack, board: str, insight: str | None = None, search: str = "") -> di
         (_id(board, "bk-options-poll"), "n_intervals", None),
         (_id(board, "bk-control", control="insight"), "value", insight),
         (_id(board, "bk-control", control="kpi"), "active_tab", None),
-        (_id(board, "bk-panel-location"), "search", search),
+        (_id(board, "bk-address", view="panel"), "search", search),
     ]
     state = [
         (_id(board, "bk-control", control="insight"), "options", []),
@@ -140,7 +140,7 @@ def test_insight_shows_one_tab_per_kpi_with_settings_and_best_value(stack):
     figure = _graphs(pane)[0]
     assert figure["data"][0]["name"] == "Estimated best"
     # The view is written to the address, so a copied link opens it.
-    search = response[_key(_id("insight", "bk-panel-location"))]["search"]
+    search = response[_key(_id("insight", "bk-address", view="panel"))]["search"]
     assert search == "?" + urlencode({"insight": insight, "kpi": "Throughput"})
 
 

@@ -21,6 +21,11 @@ def component_id(kind: str, board: str) -> dict[str, str]:
     return {"type": f"bk-{kind}", "board": board}
 
 
+def address_id(board: str) -> dict[str, str]:
+    """A live page's address (its one ``dcc.Location``)."""
+    return {"type": "bk-address", "board": board, "view": "live"}
+
+
 def id_text(value: dict[str, str]) -> str:
     """Dash's spelling of a dict id: keys sorted, no spaces."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
@@ -65,7 +70,10 @@ def refresh_body(
         "output": output,
         "outputs": outputs,
         "inputs": inputs,
-        "state": [one("cursor", "data", cursor), one("location", "search", "")],
+        "state": [
+            one("cursor", "data", cursor),
+            {"id": address_id(board), "property": "search", "value": ""},
+        ],
         "changedPropIds": changed,
     }
 
@@ -81,7 +89,7 @@ def entities_body(output: str, board: str) -> dict[str, Any]:
         + [{"id": component_id("entities-note", board), "property": "children"}],
         "inputs": [
             {"id": component_id("entities-poll", board), "property": "n_intervals", "value": None},
-            {"id": component_id("location", board), "property": "search", "value": ""},
+            {"id": address_id(board), "property": "search", "value": ""},
         ],
         "state": [{"id": component_id("entities", board), "property": "value", "value": None}],
         "changedPropIds": [],

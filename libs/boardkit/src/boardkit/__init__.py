@@ -28,6 +28,7 @@ from boardkit.failures import FailureKind
 from boardkit.frames import ENTITY, Frame, frame_from_series, merge_frames
 from boardkit.gaps import with_gaps
 from boardkit.guard import MalformedCallback
+from boardkit.palettes import Palette
 from boardkit.panels import (
     NOT_CHOSEN,
     Panels,
@@ -85,6 +86,7 @@ __all__ = [
     "MalformedCallback",
     "MemoryCache",
     "NoTenantContext",
+    "Palette",
     "PanelView",
     "Panels",
     "Picker",

@@ -1,5 +1,6 @@
 """A board's state in its address: ``?entity=…&window=…&n=…&from=…&to=…&theme=…`` for a
-live board, ``?<choice>=…`` for the choices a panel view keeps there (``?insight=…&kpi=…``).
+live board, ``?<choice>=…`` for the choices a panel view keeps there (``?insight=…&kpi=…``),
+and ``palette=…`` on a board that offers palettes.
 
 Copying the address opens the same view; values a person mistyped or that no longer make
 sense fall back to the board's defaults, and the returned notices say which ones did.
@@ -20,7 +21,7 @@ from boardkit.windows import CUSTOM, LAST_N, MAX_LAST_N, SPANS
 
 WINDOWS = frozenset({LAST_N, CUSTOM, *SPANS})
 THEMES: frozenset[str] = frozenset({"light", "dark"})
-_KNOWN = frozenset({"entity", "window", "n", "from", "to", "theme", "embed"})
+_KNOWN = frozenset({"entity", "window", "n", "from", "to", "theme", "palette", "embed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class Address:
     start: str | None = None
     end: str | None = None
     theme: Theme | None = None
+    palette: str | None = None
     embed: bool = False
     choices: tuple[tuple[str, str], ...] = ()
 
@@ -41,12 +43,14 @@ class Address:
         return next((value for key, value in self.choices if key == name), None)
 
 
-def read_address(search: str | None, choices: Collection[str] = ()) -> tuple[Address, list[str]]:
+def read_address(
+    search: str | None, choices: Collection[str] = (), palettes: Collection[str] = ()
+) -> tuple[Address, list[str]]:
     """The state ``search`` (``location.search``, with or without ``?``) asks for, and a
     notice for every value that was not understood (that value is left at its default).
 
     ``choices`` names a panel view's choices kept in the address; an empty value is no
-    choice."""
+    choice. ``palettes`` are the board's palette slugs (none: ``palette`` is unknown)."""
     query = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
     chosen = tuple((name, value) for name in choices if (value := _last(query, name) or "").strip())
     notices: list[str] = []
@@ -73,10 +77,15 @@ def read_address(search: str | None, choices: Collection[str] = ()) -> tuple[Add
     if theme is not None and theme not in THEMES:
         notices.append(f"unknown theme {theme!r} in the address")
         theme = None
+    palette = _last(query, "palette") if palettes else None
+    if palette is not None and palette not in palettes:
+        notices.append(f"unknown colour palette {palette!r} in the address")
+        palette = None
     embed = _last(query, "embed")
     if embed not in (None, "0", "1"):
         notices.append(f"embed={embed!r} in the address is neither 0 nor 1")
-    unknown = sorted(set(query) - _KNOWN - set(choices))
+    known = _KNOWN if palettes else _KNOWN - {"palette"}
+    unknown = sorted(set(query) - known - set(choices))
     if unknown:
         notices.append("ignored in the address: " + ", ".join(unknown))
     return (
@@ -87,6 +96,7 @@ def read_address(search: str | None, choices: Collection[str] = ()) -> tuple[Add
             start=start,
             end=end,
             theme=cast("Theme | None", theme),
+            palette=palette,
             embed=embed == "1",
             choices=chosen,
         ),
@@ -122,6 +132,8 @@ def write_address(address: Address) -> str:
     pairs += list(address.choices)
     if address.theme is not None:
         pairs.append(("theme", address.theme))
+    if address.palette is not None:
+        pairs.append(("palette", address.palette))
     if address.embed:
         pairs.append(("embed", "1"))
     return "?" + urlencode(pairs) if pairs else ""

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from tenant_context import TenantContext
 
 import boardkit
+from boardkit import ids
 from boardkit.boards import Board
 from boardkit.compression import Compression
 from boardkit.config import BoardSettings
@@ -33,6 +34,7 @@ from boardkit.guard import CallbackGuard, CallbackShapes, SuiteGuard, on_callbac
 from boardkit.index import BoardDash
 from boardkit.live import live_page_parts, register_live_callbacks
 from boardkit.metrics import CONTENT_TYPE_LATEST
+from boardkit.palettes import palettes_css
 from boardkit.panel_page import panel_page_body, register_panel_callbacks
 from boardkit.push_stream import PushEndpoint
 from boardkit.runtime import Runtime
@@ -94,6 +96,7 @@ def create_board_app(
         on_error=on_callback_error,
     )
     dash_app.board_titles = {b.slug: b.title for b in boards}
+    dash_app.board_styles = {b.slug: palettes_css(b.palettes) for b in boards if b.palettes}
     dash_app.css.append_css(cast(Any, BOOTSTRAP_CSS))
     dash_app.css.append_css(cast(Any, KIT_CSS))
     dash_app.scripts.append_script(cast(Any, PLOTLY_JS))  # type: ignore[no-untyped-call]
@@ -112,13 +115,11 @@ def create_board_app(
             )
         if board.live is not None:
             side, body = live_page_parts(context, board, runtime)
-            return page(context, board, body, side)
+            return page(context, board, body, side, ids.LIVE)
         if board.panels is not None:
-            return page(context, board, panel_page_body(context, board, runtime), [])
-        if board.unavailable:
-            return page(context, board, dbc.Alert(board.unavailable, color="warning"), [])
-        assert board.body is not None
-        return page(context, board, board.body(context), [])
+            body = panel_page_body(context, board, runtime)
+            return page(context, board, body, [], ids.PANEL)
+        return page(context, board, dbc.Alert(board.unavailable, color="warning"), [])
 
     def layout() -> Component:
         context = maybe_context()
@@ -141,8 +142,6 @@ def create_board_app(
     for board in boards:
         if board.panels is not None:
             register_panel_callbacks(dash_app, runtime, board)
-        if board.register is not None:
-            board.register(dash_app, runtime)
 
     dash_app.asset_build = asset_build(dash_app)
     server: FastAPI = dash_app.server

@@ -133,26 +133,36 @@ def panel_poll(board: Any) -> Id:
     return _id("panel-poll", board)
 
 
-def location(board: Any) -> Id:
-    """The page address: the board's state lives in its query string."""
-    return _id("location", board)
-
-
 def address_note(board: Any) -> Id:
     """Says which values in the address were not understood and what is shown instead."""
     return _id("address-note", board)
 
 
 def chrome(board: Any, part: str) -> Id:
-    """Navigation, title or footer (hidden when the board is embedded, ``embed=1``), or the
-    ``address`` the page reads its theme and embed mode from."""
+    """Navigation, title or footer (hidden when the board is embedded, ``embed=1``)."""
     return {"type": "bk-chrome", "board": board, "part": part}
 
 
-def panel_location(board: Any) -> Id:
-    """A panel view's page address (not the live views' ``location``: the kit's live
-    callbacks match that one, with inputs a panel page does not have)."""
-    return _id("panel-location", board)
+LIVE, PANEL, PLAIN = "live", "panel", "plain"
+"""What a page shows, in its address's id: the kit's live callbacks match the address of
+live pages only (their other inputs are not on a panel page), the chrome matches every
+page's."""
+
+
+def address(board: Any, view: Any) -> Id:
+    """The page address (the one ``dcc.Location`` of a page): the board's state, theme,
+    palette and embed mode live in its query string. ``view`` is LIVE, PANEL or PLAIN."""
+    return {"type": "bk-address", "board": board, "view": view}
+
+
+def theme_choice(board: Any) -> Id:
+    """The kit's light/dark switch a panel view may place (``Slots.theme_picker``)."""
+    return _id("theme-choice", board)
+
+
+def palette_choice(board: Any) -> Id:
+    """The kit's colour palette picker beside the light/dark switch."""
+    return _id("palette-choice", board)
 
 
 def control_note(board: Any, name: str) -> Id:

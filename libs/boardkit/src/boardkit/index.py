@@ -5,7 +5,9 @@ board under its own public prefix (``/dazzler/<tenant>/-/<board>/``). Routes are
 at ``/`` (the gateway strips the prefix) and the index page is rewritten per request: the
 renderer's config gets the prefix of the verified context, and the static assets (component
 suites and the favicon) the one path every board and tenant shares, so a browser fetches
-them once (:mod:`boardkit.static_assets`).
+them once (:mod:`boardkit.static_assets`). A board's palettes are written into its page
+as one ``<style>`` (:mod:`boardkit.palettes`): they differ per board, and the shared path
+holds only what every board service has.
 """
 
 from __future__ import annotations
@@ -28,9 +30,12 @@ _SUITE_URL_RE = re.compile(r'((?:src|href)=")/_dash-component-suites/([^"?]+)')
 _FAVICON_URL_RE = re.compile(r'((?:src|href)=")/(_favicon\.ico)')
 
 
-def with_prefix(page: str, prefix: str, theme: str, title: str, static_prefix: str) -> str:
+def with_prefix(
+    page: str, prefix: str, theme: str, title: str, static_prefix: str, style: str = ""
+) -> str:
     """``page`` (rendered for prefix ``/``) rewritten for ``prefix``, ``theme`` and ``title``,
-    its static assets served from ``static_prefix``."""
+    its static assets served from ``static_prefix``; ``style`` (the board's palettes) is
+    added after the stylesheets it overrides."""
     safe_prefix = html.escape(prefix, quote=True)
     safe_static = html.escape(static_prefix, quote=True)
 
@@ -57,7 +62,9 @@ def with_prefix(page: str, prefix: str, theme: str, title: str, static_prefix: s
     prefetch = "".join(
         f'<link rel="prefetch" href="{safe_static}{chunk}">' for chunk in PREFETCHED_CHUNKS
     )
-    page = page.replace("</head>", prefetch + "</head>", 1)
+    # Palette CSS holds no "<" (boardkit.palettes refuses it), so it cannot end the element.
+    sheet = f"<style>{style}</style>" if style else ""
+    page = page.replace("</head>", prefetch + sheet + "</head>", 1)
     page = page.replace("<html>", f'<html lang="en" data-bs-theme="{html.escape(theme)}">', 1)
     return re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", page, count=1)
 
@@ -77,6 +84,8 @@ class BoardDash(Dash):
     """A Dash app whose index page follows the tenant context of each request."""
 
     board_titles: dict[str, str]
+    # The palettes' stylesheet of each board that offers some.
+    board_styles: dict[str, str]
     # Set by the app factory once every asset is registered (boardkit.static_assets).
     asset_build: str
 
@@ -118,4 +127,5 @@ class BoardDash(Dash):
             context.theme,
             f"{title} · {context.display_name}",
             shared_prefix(self.asset_build),
+            self.board_styles.get(context.board, ""),
         )

@@ -77,8 +77,6 @@ def live_page_parts(
     loading = ViewContext(theme=context.theme, zone=zone)
     body = html.Div(
         [
-            # refresh=False: control changes push the address without reloading the page.
-            dcc.Location(id=ids.location(slug), refresh=False),
             dbc.Alert(
                 "", id=ids.address_note(slug), color="warning", is_open=False, dismissable=True
             ),
@@ -147,7 +145,7 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         Output(ids.entities(MATCH), "placeholder"),
         Output(ids.entities_note(MATCH), "children"),
         Input(ids.entities_poll(MATCH), "n_intervals"),
-        Input(ids.location(MATCH), "search"),
+        Input(ids.address(MATCH, ids.LIVE), "search"),
         State(ids.entities(MATCH), "value"),
     )
     async def load_entities(_tick: int | None, search: Any, current: Any) -> tuple[Any, ...]:
@@ -209,14 +207,14 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
     )
 
     @app.callback(
-        Output(ids.location(MATCH), "search"),
+        Output(ids.address(MATCH, ids.LIVE), "search"),
         Output(ids.window(MATCH), "value"),
         Output(ids.last_n(MATCH), "value"),
         Output(ids.range_start(MATCH), "value"),
         Output(ids.range_end(MATCH), "value"),
         Output(ids.address_note(MATCH), "children"),
         Output(ids.address_note(MATCH), "is_open"),
-        Input(ids.location(MATCH), "search"),
+        Input(ids.address(MATCH, ids.LIVE), "search"),
         Input(ids.entities(MATCH), "value"),
         Input(ids.window(MATCH), "value"),
         Input(ids.last_n(MATCH), "value"),
@@ -233,9 +231,10 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         view = live_board(context)
         if view is None:
             return (no_update,) * 7
-        asked, notices = read_address(search)
+        palettes = live_boards[context.board].palette_slugs
+        asked, notices = read_address(search, palettes=palettes)
         triggered = ctx.triggered_id
-        if triggered is None or triggered == ids.location(context.board):
+        if triggered is None or triggered == ids.address(context.board, ids.LIVE):
             return (
                 no_update,
                 asked.window or view.default_window,
@@ -253,6 +252,7 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
             start=checked_text(start, "the start of the range") if choice == CUSTOM else None,
             end=checked_text(end, "the end of the range") if choice == CUSTOM else None,
             theme=asked.theme,
+            palette=asked.palette,
             embed=asked.embed,
         )
         wanted = write_address(shown)
@@ -276,7 +276,7 @@ def register_live_callbacks(app: Dash, runtime: Runtime, boards: Mapping[str, Bo
         Input(ids.range_end(MATCH), "value"),
         Input(ids.poll(MATCH), "n_intervals"),
         State(ids.cursor(MATCH), "data"),
-        State(ids.location(MATCH), "search"),
+        State(ids.address(MATCH, ids.LIVE), "search"),
     )
     async def refresh(
         selection: Any,

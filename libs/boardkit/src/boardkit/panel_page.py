@@ -12,10 +12,11 @@ from dash.development.base_component import Component
 from tenant_context import TenantContext
 
 from boardkit import ids
-from boardkit.address import address_notice, read_address, themed
+from boardkit.address import address_notice, read_address
 from boardkit.boards import Board
 from boardkit.context import current_context
 from boardkit.controls import status_line
+from boardkit.look import Look, picked_look
 from boardkit.panel_updates import PanelController, panel_refresh_seconds
 from boardkit.panels import PanelView, Slots, control_id
 from boardkit.push_series import panel_push_badge
@@ -34,8 +35,6 @@ def panel_page_body(context: TenantContext, board: Board, runtime: Runtime) -> C
     options_poll = [dcc.Interval(id=ids.options_poll(board.slug), interval=options)]
     return html.Div(
         [
-            # refresh=False: a choice pushes the address without reloading the page.
-            dcc.Location(id=ids.panel_location(board.slug), refresh=False),
             dbc.Alert(
                 "",
                 id=ids.address_note(board.slug),
@@ -47,11 +46,12 @@ def panel_page_body(context: TenantContext, board: Board, runtime: Runtime) -> C
                 [status_line(board.slug), panel_push_badge(context, board, runtime)],
                 className="bk-status-row",
             ),
-            view.layout(Slots(board.slug, loading, view.pickers)),
+            view.layout(Slots(board.slug, loading, view.pickers, board.palettes)),
             dcc.Interval(id=ids.panel_poll(board.slug), interval=interval),
             *(options_poll if view.pickers else []),
             dcc.Store(id=ids.revision(board.slug), data=None),
-        ]
+        ],
+        className="bk-panel",
     )
 
 
@@ -66,7 +66,12 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
         *((name, "value") for name in (*view.controls, *pickers)),
         *((name, "active_tab") for name in view.tabs),
     ]
-    address = bool(view.in_address)
+    # The theme picker's controls: the switch, then the palette picker if there are any.
+    look = [ids.theme_choice(slug)] if view.theme_picker else []
+    if look and board.palettes:
+        look.append(ids.palette_choice(slug))
+    address = bool(view.in_address or look)
+    location = ids.address(slug, ids.PANEL)
 
     @app.callback(
         *(Output(ids.slot(slug, name), "figure") for name in view.figures),
@@ -90,7 +95,8 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
                 Output(ids.control_note(slug, name), "children"),
             )
         ),
-        *([Output(ids.panel_location(slug), "search")] if address else []),
+        *([Output(location, "search")] if address else []),
+        *(Output(control, "value") for control in look),
         Output(ids.status(slug), "children"),
         Output(ids.status(slug), "color"),
         Output(ids.status(slug), "className"),
@@ -99,7 +105,8 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
         Input(ids.panel_poll(slug), "n_intervals"),
         *([Input(ids.options_poll(slug), "n_intervals")] if pickers else []),
         *(Input(control_id(slug, name), prop) for name, prop in choice_props),
-        Input(ids.panel_location(slug), "search"),
+        *(Input(control, "value") for control in look),
+        Input(location, "search"),
         *(State(control_id(slug, name), "options") for name in pickers),
         State(ids.revision(slug), "data"),
     )
@@ -108,31 +115,50 @@ def register_panel_callbacks(app: Dash, runtime: Runtime, board: Board) -> None:
         shown = checked_text(values.pop(), "the revision shown")
         held = {name: values.pop() for name in reversed(pickers)}
         search = checked_text(values.pop(), "the page address")
-        context = themed(current_context(), search)
+        picked = values[len(choice_props) :]
+        context = current_context()
         choices = {name: values[i] for i, (name, _) in enumerate(choice_props)}
         for name in (*pickers, *view.tabs):
             choices[name] = checked_text(choices[name], f"the choice {name}")
         triggered = ctx.triggered_id
         changed = triggered.get("control") if isinstance(triggered, Mapping) else None
+        from_address = triggered is None or triggered == location
+        asked = read_address(search, view.in_address, board.palette_slugs)[0]
+        kept = Look(asked.theme, asked.palette)
+        outputs: tuple[Any, ...] = ()
+        if look:
+            settled = picked_look(
+                asked, context.theme, board.palettes, picked, from_address=from_address
+            )
+            kept, outputs = settled.kept, settled.outputs
+            theme = settled.theme
+        else:
+            theme = asked.theme or context.theme
+        if theme != context.theme:
+            # Figures match the page the viewer sees.
+            context = context.model_copy(update={"theme": theme})
         with Stopwatch(runtime.metrics, context.board, "panels"):
             outcome = await controller.update(
                 context,
                 shown,
                 choices=choices,
                 search=search,
-                from_address=triggered is None or triggered == ids.panel_location(slug),
+                from_address=from_address,
                 changed=changed,
                 options=held,
+                look=kept,
             )
+        outcome.look = list(outputs)
         return outcome.as_tuple()
 
     @app.callback(
         Output(ids.address_note(slug), "children"),
         Output(ids.address_note(slug), "is_open"),
-        Input(ids.panel_location(slug), "search"),
+        Input(location, "search"),
     )
     async def address_note(search: Any) -> tuple[str, bool]:
-        notices = read_address(checked_text(search, "the page address"), view.in_address)[1]
+        search = checked_text(search, "the page address")
+        notices = read_address(search, view.in_address, board.palette_slugs)[1]
         return address_notice(notices), bool(notices)
 
     # The pickers whose values name pushed series: a new choice follows other series.

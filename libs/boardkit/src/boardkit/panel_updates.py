@@ -26,6 +26,7 @@ from tenant_context import TenantContext
 from boardkit import states
 from boardkit.address import Address, read_address, write_address
 from boardkit.frames import Frame
+from boardkit.look import Look
 from boardkit.panels import NOT_CHOSEN, Panels, PanelView, Picker, Source, SourceRequest
 from boardkit.patches import figure_patch
 from boardkit.runtime import Runtime, fiware_context, tenant_refresh_seconds
@@ -73,7 +74,7 @@ class Rendering:
 class PanelOutcome:
     """The panel callback's outputs, in registration order (tab sets: tabs, active tab,
     content; pickers: options, value, placeholder, note; the address only for views that
-    keep choices there)."""
+    keep choices or a theme picker there, then the theme picker's values)."""
 
     figures: list[Any]
     parts: list[Any]
@@ -83,6 +84,7 @@ class PanelOutcome:
     tabs: list[Any] = field(default_factory=list)
     pickers: list[Any] = field(default_factory=list)
     search: list[Any] = field(default_factory=list)
+    look: list[Any] = field(default_factory=list)
 
     def as_tuple(self) -> tuple[Any, ...]:
         status: tuple[Any, ...] = (no_update,) * 3
@@ -94,6 +96,7 @@ class PanelOutcome:
             *self.tabs,
             *self.pickers,
             *self.search,
+            *self.look,
             *status,
             self.freshness,
             self.revision,
@@ -192,6 +195,7 @@ class PanelController:
         from_address: bool = False,
         changed: str | None = None,
         options: Mapping[str, Any] | None = None,
+        look: Look | None = None,
     ) -> PanelOutcome:
         """The answer for a viewer showing revision ``shown`` (None: nothing yet) with its
         choices set to ``choices`` and its page at address ``search``.
@@ -199,7 +203,8 @@ class PanelController:
         ``from_address``: the address just changed (page opened, reloaded, back/forward),
         so it decides the choices it names; otherwise the viewer's controls do.
         ``changed`` names the choice the viewer just made; ``options`` are the pickers'
-        options the page holds (sent again only when they differ).
+        options the page holds (sent again only when they differ); ``look`` is the
+        theme and palette the address keeps (by default, the theme it names).
         """
         now = now or datetime.now(UTC)
         sent = dict(choices or {})
@@ -221,7 +226,8 @@ class PanelController:
         older = next((r for r in kept if r.revision == shown), None)
         fresh = _freshness(current.last_time, now, zone)
         tabs = self._tabs(current, sent, resend=shown != current.revision, first=shown is None)
-        search_out = self._address(asked, wanted, current, search)
+        look = look or Look(theme=asked.theme)
+        search_out = self._address(asked, look, wanted, current, search, from_address)
         if shown == current.revision:
             outcome = self._unchanged(current.status, fresh)
         else:
@@ -282,20 +288,30 @@ class PanelController:
     def _address(
         self,
         asked: Address,
+        look: Look,
         wanted: Mapping[str, Any],
         current: Rendering,
         search: str | None,
+        from_address: bool,
     ) -> list[Any]:
-        """The address for the choices settled here ([] for views that keep none)."""
-        if not self.view.in_address:
+        """The address for the choices and look settled here ([] for views that keep
+        neither). A new address that settled as it asked stays as typed, so the values it
+        holds that were not understood stay named in the page's notice."""
+        if not (self.view.in_address or self.view.theme_picker):
             return []
         settled = {name: wanted.get(name) for name in self.view.in_address}
         for name, found in current.tabs.items():
             if name in settled:
                 settled[name] = found.chosen
         chosen = tuple((name, str(value)) for name, value in settled.items() if value)
-        address = Address(theme=asked.theme, embed=asked.embed, choices=chosen)
+        address = Address(theme=look.theme, palette=look.palette, embed=asked.embed, choices=chosen)
         written = write_address(address)
+        if from_address:
+            understood = Address(
+                theme=look.theme, palette=look.palette, embed=asked.embed, choices=asked.choices
+            )
+            if written == write_address(understood):
+                return [no_update]
         return [written if written != (search or "") else no_update]
 
     async def _pick(

@@ -24,6 +24,7 @@ from ngsi import FiwareContext
 
 from boardkit import ids
 from boardkit.clients import Clients
+from boardkit.palettes import Palette
 from boardkit.states import Status
 from boardkit.views import ViewContext, empty_figure
 
@@ -119,10 +120,17 @@ Render = Callable[[SourceData, ViewContext], Panels]
 class Slots:
     """Builds a panel view's slots for its ``layout`` (the kit fills them)."""
 
-    def __init__(self, board: str, loading: ViewContext, pickers: Sequence[Picker] = ()) -> None:
+    def __init__(
+        self,
+        board: str,
+        loading: ViewContext,
+        pickers: Sequence[Picker] = (),
+        palettes: Sequence[Palette] = (),
+    ) -> None:
         self._board = board
         self._loading = loading
         self._pickers = {picker.name: picker for picker in pickers}
+        self._palettes = tuple(palettes)
 
     @property
     def view(self) -> ViewContext:
@@ -164,6 +172,39 @@ class Slots:
             ]
         )
 
+    def theme_picker(self) -> Component:
+        """The kit's light/dark switch and, when the board offers palettes, its palette
+        picker (the view declares ``theme_picker=True``); the page and its figures follow
+        them, and the address keeps them."""
+        parts: list[Component] = [
+            dbc.Label("Mode"),
+            dbc.RadioItems(
+                id=ids.theme_choice(self._board),
+                options=[
+                    {"label": "Light", "value": "light"},
+                    {"label": "Dark", "value": "dark"},
+                ],
+                value=self._loading.theme,
+                inline=True,
+                className="mb-2",
+            ),
+        ]
+        if self._palettes:
+            parts += [
+                dbc.Label("Colour theme"),
+                dbc.Select(
+                    id=ids.palette_choice(self._board),
+                    options=[{"label": p.label, "value": p.slug} for p in self._palettes],
+                    value=self._palettes[0].slug,
+                ),
+            ]
+        return html.Div(parts)
+
+    def wide(self, component: Component) -> Component:
+        """``component`` across the whole page width below the explanation (on wide
+        screens), instead of beside it: for a body much taller than the explanation."""
+        return html.Div(component, className="bk-wide")
+
     def tabs(self, name: str) -> Component:
         """Tab set ``name``: its tabs, then what the chosen tab shows (``render`` returns
         both as ``Panels.tabs[name]``)."""
@@ -202,7 +243,9 @@ class PanelView:
     address keeps (``?name=value``): a copied link or a reload opens the same view, and
     a value that is not (or no longer) there falls back as for a new viewer.
     ``refresh_seconds`` is the poll interval when the tenant sets none (None: the
-    service's ``refresh_seconds``).
+    service's ``refresh_seconds``). ``theme_picker``: ``layout`` places the kit's
+    light/dark switch and palette picker (:meth:`Slots.theme_picker`); ``render`` then
+    draws in the theme chosen there (``view.theme``).
     """
 
     sources: tuple[Source, ...]
@@ -215,6 +258,7 @@ class PanelView:
     tabs: tuple[str, ...] = ()
     in_address: tuple[str, ...] = ()
     refresh_seconds: float | None = None
+    theme_picker: bool = False
 
     @property
     def choices(self) -> tuple[str, ...]:

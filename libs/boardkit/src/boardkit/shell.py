@@ -1,11 +1,12 @@
-"""The page around every board: navbar, title, explanation, footer, theme."""
+"""The page around every board: navbar, title, explanation, footer, its one address and
+the look the address asks for (theme, palette, embed)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import MATCH, Dash, Input, Output, dcc, html
+from dash import ALL, MATCH, Dash, Input, Output, dcc, html
 from dash.development.base_component import Component
 from tenant_context import TenantContext
 
@@ -82,14 +83,29 @@ def footer(context: TenantContext) -> Component:
     )
 
 
-def page(context: TenantContext, board: Board, body: Component, side: list[Component]) -> Component:
+def page(
+    context: TenantContext,
+    board: Board,
+    body: Component,
+    side: list[Component],
+    view: str = ids.PLAIN,
+) -> Component:
     """The whole page: ``side`` (controls) above the explanation on the left, ``body``
-    on the right."""
-    theme_attribute: dict[str, Any] = {"data-bs-theme": context.theme}
+    on the right. ``view`` (ids.LIVE, PANEL or PLAIN) names the page's address for the
+    callbacks of its kind."""
+    look: dict[str, Any] = {
+        "data-bs-theme": context.theme,
+        # What the address falls back to (back/forward to an address without theme).
+        "data-bk-theme-default": context.theme,
+    }
+    if board.palettes:
+        look["data-bk-palette"] = board.palettes[0].slug
+        look["data-bk-palettes"] = " ".join(board.palette_slugs)
     return html.Div(
         [
-            # Read only: the theme and embed mode the address asks for (see register_chrome).
-            dcc.Location(id=ids.chrome(context.board, "address"), refresh=False),
+            # The page's one address: the view's callbacks read and write its query string,
+            # register_chrome applies its theme, palette and embed mode.
+            dcc.Location(id=ids.address(context.board, view), refresh=False),
             navbar(context),
             dbc.Container(
                 [
@@ -98,9 +114,12 @@ def page(context: TenantContext, board: Board, body: Component, side: list[Compo
                     ),
                     dbc.Row(
                         [
-                            dbc.Col([*side, explanation_card(board)], md=4, lg=3),
-                            dbc.Col(body, md=8, lg=9),
-                        ]
+                            dbc.Col(
+                                [*side, explanation_card(board)], md=4, lg=3, className="bk-side"
+                            ),
+                            dbc.Col(body, md=8, lg=9, className="bk-main"),
+                        ],
+                        className="bk-page-row",
                     ),
                 ],
                 fluid=True,
@@ -109,28 +128,38 @@ def page(context: TenantContext, board: Board, body: Component, side: list[Compo
             footer(context),
         ],
         className="bg-body text-body min-vh-100 d-flex flex-column",
-        **theme_attribute,
+        **look,
     )
 
 
 def register_chrome(app: Dash) -> None:
-    """Apply the address's ``theme`` and ``embed=1`` to every board's page, in the browser
-    (Dash fetches the layout without the query string, so the server cannot)."""
+    """Apply the address's ``theme``, ``palette`` and ``embed=1`` to every board's page, in
+    the browser (Dash fetches the layout without the query string, so the server cannot).
+    An address without them brings back the page's own (back/forward)."""
     app.clientside_callback(  # type: ignore[no-untyped-call]
-        """function(search) {
-            var query = new URLSearchParams(search || '');
+        """function(searches) {
+            var query = new URLSearchParams((searches && searches[0]) || '');
+            var page = document.querySelector('[data-bk-theme-default]');
             var theme = query.get('theme');
-            if (theme === 'light' || theme === 'dark') {
-                // The index page's <html> and the board's page both carry the mode.
-                document.querySelectorAll('[data-bs-theme]').forEach(function(el) {
-                    el.setAttribute('data-bs-theme', theme);
-                });
+            if (theme !== 'light' && theme !== 'dark') {
+                theme = page && page.getAttribute('data-bk-theme-default');
             }
+            // A palette the board does not offer is named in the address notice; the
+            // page keeps its first one.
+            var offered = ((page && page.getAttribute('data-bk-palettes')) || '').split(' ');
+            var palette = query.get('palette');
+            if (offered.indexOf(palette) < 0) palette = offered[0];
+            // The index page's <html> and the board's page both carry the mode.
+            document.querySelectorAll('[data-bs-theme]').forEach(function(el) {
+                if (theme) el.setAttribute('data-bs-theme', theme);
+                if (palette) el.setAttribute('data-bk-palette', palette);
+            });
             var hide = query.get('embed') === '1' ? {display: 'none'} : {};
             return [hide, hide, hide];
         }""",
         Output(ids.chrome(MATCH, "nav"), "style"),
         Output(ids.chrome(MATCH, "title"), "style"),
         Output(ids.chrome(MATCH, "footer"), "style"),
-        Input(ids.chrome(MATCH, "address"), "search"),
+        # Every page has one address, whichever view it shows.
+        Input(ids.address(MATCH, ALL), "search"),
     )

@@ -1,27 +1,25 @@
-"""The showcase's declaration: a panel view whose controls are the viewer's mode and typed
-text, laid out with the colour samples and the theme picker."""
+"""The showcase's declaration: a panel view with the kit's theme picker (light/dark and
+the colour themes) and an echo of typed text, laid out with the colour samples."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from boardkit import Board, PanelView, Slots
-from dash import dcc, html
+from dash import html
 from dash.development.base_component import Component
 
-from board_demo import ids
-from board_demo.callbacks import register
-from board_demo.page_layout import BODY_ID, FIGURES_ID
-from board_demo.render import CONTROLS, ECHO, FIGURES, MODE, PARTS, render
-from board_demo.themes import DEFAULT_THEME, THEMES
+from board_demo.render import CONTROLS, ECHO, FIGURES, PARTS, render
+from board_demo.themes import THEMES
 
 SLUG = "demo"
 TITLE = "Showcase"
 EXPLANATION = """
 What Dazzler boards look like: Bootstrap controls, colours and Plotly figures.
 
-- Switch between light and dark, and try a few colour themes (served by this board).
+- Switch between light and dark, and try a few colour themes (kept in the address).
 - The figures use sample production data made by the board itself.
 """
+FIGURES_ID = "showcase-figures"
 BUTTON_COLOURS = (
     "primary",
     "secondary",
@@ -35,34 +33,8 @@ BUTTON_COLOURS = (
 )
 
 
-def _switcher(slots: Slots, slug: str) -> Component:
-    card: Component = dbc.Card(
-        dbc.CardBody(
-            [
-                dbc.Label("Mode"),
-                dbc.RadioItems(
-                    id=slots.control(MODE),
-                    options=[
-                        {"label": "Light", "value": "light"},
-                        {"label": "Dark", "value": "dark"},
-                    ],
-                    value=slots.view.theme,
-                    inline=True,
-                    className="mb-2",
-                ),
-                dbc.Label("Colour theme", html_for="demo-theme"),
-                dbc.Select(
-                    id=ids.theme(slug),
-                    options=[{"label": t.label, "value": t.slug} for t in THEMES.values()],
-                    value=DEFAULT_THEME,
-                ),
-                # Its address (under the tenant's prefix) is set as the page loads.
-                html.Link(id=ids.theme_css(slug), rel="stylesheet"),
-                dcc.Store(id=ids.mode_applied(slug)),
-            ]
-        ),
-        className="mb-3",
-    )
+def _switcher(slots: Slots) -> Component:
+    card: Component = dbc.Card(dbc.CardBody(slots.theme_picker()), className="mb-3")
     return card
 
 
@@ -108,8 +80,8 @@ def _echo(slots: Slots) -> Component:
     return card
 
 
-def layout(slots: Slots, slug: str = SLUG) -> Component:
-    """Theme switcher, colour buttons, echo and four sample figures."""
+def layout(slots: Slots) -> Component:
+    """Theme picker, colour buttons, echo, and four sample figures across the page."""
     graphs = [
         dbc.Col(slots.figure(kind, height="45vh"), lg=6, className="mb-3") for kind in FIGURES
     ]
@@ -117,14 +89,15 @@ def layout(slots: Slots, slug: str = SLUG) -> Component:
         [
             dbc.Row(
                 [
-                    dbc.Col(_switcher(slots, slug), lg=4),
+                    dbc.Col(_switcher(slots), lg=4),
                     dbc.Col(_colours(), lg=5),
                     dbc.Col(_echo(slots), lg=3),
                 ]
             ),
-            dbc.Row(graphs, id=FIGURES_ID),
-        ],
-        id=BODY_ID,
+            # The body is much taller than the explanation: the figures use the width
+            # below it.
+            slots.wide(dbc.Row(graphs, id=FIGURES_ID)),
+        ]
     )
 
 
@@ -141,6 +114,7 @@ def demo_board() -> Board:
             layout=layout,
             render=render,
             controls=CONTROLS,
+            theme_picker=True,
         ),
-        register=register,
+        palettes=THEMES,
     )

@@ -1,4 +1,4 @@
-"""The showcase's pure rendering: the viewer's mode and typed text to figures and parts."""
+"""The showcase's pure rendering: the viewer's theme and typed text to figures and parts."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from board_demo.figures import (
     weekday_heatmap,
 )
 
-MODE, ECHO = "mode", "echo"
-CONTROLS = (MODE, ECHO)
+ECHO = "echo"
+CONTROLS = (ECHO,)
 FIGURES = ("trend", "scatter", "histogram", "heatmap")
 PARTS = (ECHO,)
 SUMMARY = "Sample production data made by the board"
@@ -41,11 +41,11 @@ def echo_text(value: str | None) -> str:
 
 
 def render(data: SourceData, view: ViewContext) -> Panels:
-    """Every figure in the viewer's mode (the tenant's theme until switched) and the echo."""
+    """Every figure in the viewer's theme (the tenant's until switched in the kit's theme
+    picker) and the echo."""
     del data  # the showcase reads no data source
-    mode = _text(view.choices.get(MODE), "the mode") or view.theme
     typed = _text(view.choices.get(ECHO), "the typed text")
-    template = figure_template("dark" if mode == "dark" else "light")
+    template = figure_template(view.theme)
     return Panels(
         figures={kind: _BUILDERS[kind](template) for kind in FIGURES},
         parts={ECHO: echo_text(typed)},

@@ -33,6 +33,11 @@ def _component(kind: str, board: str) -> dict[str, str]:
     return {"board": board, "type": f"bk-{kind}"}
 
 
+def _live_address(board: str) -> dict[str, str]:
+    """The id of a live page's address (its one ``dcc.Location``)."""
+    return {"board": board, "type": "bk-address", "view": "live"}
+
+
 def live_update_request(
     board: str,
     *,
@@ -76,7 +81,7 @@ def live_update_request(
         "state": [
             {"id": _component("cursor", board), "property": "data", "value": cursor},
             # The page address (``?theme=dark`` draws dark figures).
-            {"id": _component("location", board), "property": "search", "value": search},
+            {"id": _live_address(board), "property": "search", "value": search},
         ],
     }
 
