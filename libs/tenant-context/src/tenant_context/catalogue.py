@@ -7,18 +7,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class BoardInfo:
-    """One kind of board a tenant can be granted.
-
-    ``own_paths`` are the first path segments the board serves besides its page and
-    Dash's own (``_dash-*``, ``_reload-hash``, ``assets``): mounted at a tenant's home,
-    it is sent only those, so an unknown board name is a 404, not the home board.
-    """
+    """One kind of board a tenant can be granted."""
 
     slug: str
     title: str
     description: str
     service: str
-    own_paths: frozenset[str] = frozenset()
 
 
 _BOARDS = (
@@ -69,7 +63,6 @@ _BOARDS = (
         "Showcase",
         "The look and feel of Dazzler boards: themes, controls and sample figures.",
         "board-demo",
-        own_paths=frozenset({"themes"}),
     ),
     BoardInfo(
         "monitor",

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from tenant_context import board_info
 
 from gateway.paths import BoardPath, Redirect
 
@@ -75,12 +74,10 @@ _OPERATIONS = frozenset({b"/metrics", b"/healthz", b"/readyz"})
 _DASH_PATHS = frozenset({"assets"})
 
 
-def _home_serves(grant: Grant, first: str) -> bool:
-    """Whether a board mounted at the tenant's home serves paths starting ``first``."""
-    if first.startswith("_") or first in _DASH_PATHS:
-        return True
-    info = board_info(grant.board)
-    return info is not None and first in info.own_paths
+def _home_serves(first: str) -> bool:
+    """Whether a board mounted at the tenant's home serves paths starting ``first`` (a
+    board serves nothing of its own besides its page and Dash's paths)."""
+    return first.startswith("_") or first in _DASH_PATHS
 
 
 def select(table: RouteTable, path: BoardPath) -> Match | Redirect | Landing | None:
@@ -103,7 +100,7 @@ def _select(table: RouteTable, path: BoardPath) -> Match | Redirect | Landing | 
             rest = b"/" + b"/".join(s.raw for s in segments[1:])
             return Match(grant, prefix, rest)
     home = table.grant_at("")
-    if home is not None and (not segments or _home_serves(home, segments[0].text)):
+    if home is not None and (not segments or _home_serves(segments[0].text)):
         rest = b"/" + b"/".join(s.raw for s in segments)
         return Match(home, path.home_prefix, rest)
     if not segments:
