@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from dazzler_loadtest.cpu_meter import generator_summary
 from dazzler_loadtest.options import BadOptions
 from dazzler_loadtest.push_cli import build_parser, parse_series, push_options
 from dazzler_loadtest.push_ledger import Ledger, Window
@@ -51,6 +52,36 @@ def test_catch_up_points_count_but_have_no_lag() -> None:
     assert list(ledger.lags_ms) == [700.0]
 
 
+def test_parts_from_several_processes_are_judged_together() -> None:
+    window = Window(1000, 2000)
+    first, second = Ledger(window=window, expected=1), Ledger(window=window, expected=1)
+    full = first.track(("b", "demo", "r", "e1"), viewer=0)
+    short = second.track(("b", "demo", "r", "e1"), viewer=1)
+    first.points_frame(full, [1100, 1200], 1300.0, 0.0, 100)
+    second.points_frame(short, [1100], 1250.0, 0.0, 100)
+    first.complete, second.complete = {0}, {0}
+    second.error("stream: open", "HTTP 503")
+    assert first.drops() == second.drops() == 0
+    first.merge(second)
+    assert first.drops() == 1  # the second process's viewer missed a point the first got
+    assert first.summary()["streams_measured"] == 2
+    assert sorted(first.lags_ms) == [100.0, 150.0, 200.0]
+    assert first.errors == {"stream: open": 1}
+    assert first.expected == 2
+
+
+def test_one_bound_generator_process_marks_the_run() -> None:
+    calm = {"cpu_share_mean": 0.3, "cpu_share_peak": 0.5, "loop_delay_p95_ms": 5.0,
+            "samples": 20, "bound": False}  # fmt: skip
+    busy = {**calm, "cpu_share_mean": 0.9, "bound": True}
+    assert generator_summary([calm]) == {**calm, "processes": 1}
+    both = generator_summary([calm, busy])
+    assert both["bound"] is True
+    assert both["cpu_share_mean"] == 1.2
+    assert both["processes"] == 2
+    assert not generator_summary([calm, calm])["bound"]
+
+
 def _args(*extra: str) -> list[str]:
     return ["--host", "http://127.0.0.1:8000", *extra]
 
@@ -68,6 +99,10 @@ def test_bad_options_are_refused_with_a_reason(monkeypatch: pytest.MonkeyPatch) 
         push_options(parser.parse_args(_args("--measure", "soon")))
     with pytest.raises(BadOptions, match="BOARD=KEY"):
         parse_series(["sleuth="])
+    with pytest.raises(BadOptions, match="--processes must be between"):
+        push_options(parser.parse_args(_args("--processes", "0")))
+    with pytest.raises(BadOptions, match="--processes must not exceed --viewers"):
+        push_options(parser.parse_args(_args("--viewers", "2", "--processes", "3")))
 
 
 def test_options_of_a_run() -> None:

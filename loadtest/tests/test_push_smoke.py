@@ -12,11 +12,11 @@ from dazzler_stack import LocalStack
 pytestmark = pytest.mark.integration
 
 
-def test_push_smoke_run_sees_points_with_their_lag_and_nothing_lost(stack: LocalStack) -> None:
+def test_push_run_in_two_processes_sees_every_point_with_its_lag(stack: LocalStack) -> None:
     command = [
         sys.executable, "-m", "dazzler_loadtest", "push", "--host", stack.url("gateway"),
         "--viewers", "4", "--boards", "roughnator,sleuth", "--settle", "2s",
-        "--measure", "6s", "--grace", "2s", "--open-wait", "20s",
+        "--measure", "6s", "--grace", "2s", "--open-wait", "20s", "--processes", "2",
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
     assert done.stdout, done.stderr[-3000:]
@@ -30,5 +30,7 @@ def test_push_smoke_run_sees_points_with_their_lag_and_nothing_lost(stack: Local
     assert result["lag_ms"]["p95"] > 0
     assert result["drops"] == 0
     assert result["duplicates"] == 0
-    assert result["generator"]["samples"] >= 1
+    # Two generator processes, each with half the viewers, merged into one result.
+    assert result["generator"]["processes"] == 2
+    assert [p["samples"] >= 1 for p in result["generator"]["per_process"]] == [True, True]
     assert "cpu_share_mean" in result["generator"]

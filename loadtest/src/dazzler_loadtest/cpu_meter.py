@@ -1,8 +1,8 @@
 """The load generator's own CPU and event-loop delay, sampled once a second.
 
 A generator short of CPU receives frames late and would blame the server for it; a run
-where it was busy for more than ``BOUND_SHARE`` of one core (or its loop ran late) is
-reported as generator-bound and not counted.
+where it (any one of its processes) was busy for more than ``BOUND_SHARE`` of one core,
+or whose loop ran late, is reported as generator-bound and not counted.
 """
 
 from __future__ import annotations
@@ -48,3 +48,19 @@ class CpuMeter:
             "samples": len(self.shares),
             "bound": mean > BOUND_SHARE or delay > BOUND_LOOP_DELAY_MS,
         }
+
+
+def generator_summary(processes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The generator's figures over all its processes: CPU added up (in cores), the
+    worst loop delay, bound when any process was."""
+    if len(processes) == 1:
+        return {**processes[0], "processes": 1}
+    return {
+        "cpu_share_mean": round(sum(p["cpu_share_mean"] for p in processes), 3),
+        "cpu_share_peak": round(sum(p["cpu_share_peak"] for p in processes), 3),
+        "loop_delay_p95_ms": max(p["loop_delay_p95_ms"] for p in processes),
+        "samples": min(p["samples"] for p in processes),
+        "bound": any(p["bound"] for p in processes),
+        "processes": len(processes),
+        "per_process": processes,
+    }

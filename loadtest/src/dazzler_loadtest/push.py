@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import orjson
 
-from dazzler_loadtest.cpu_meter import CpuMeter
+from dazzler_loadtest.cpu_meter import CpuMeter, generator_summary
 from dazzler_loadtest.dash_model import Page, PageFormatError
 from dazzler_loadtest.options import assign, board_prefix, board_slug
 from dazzler_loadtest.push_ledger import Ledger, Track, Window
@@ -80,6 +80,8 @@ class PushOptions:
     # Page loads in flight at once.
     loading: int = 32
     seed: int | None = None
+    # Generator processes, each with its own event loop and share of the viewers.
+    processes: int = 1
 
 
 def now_ms() -> float:
@@ -107,6 +109,7 @@ class PushViewer:
 
     def __init__(
         self,
+        viewer_id: int,
         number: int,
         http: aiohttp.ClientSession,
         host: str,
@@ -118,7 +121,8 @@ class PushViewer:
     ) -> None:
         self.number = number
         self.loading = loading
-        self.viewer_id = id(self)
+        # The viewer's place in the whole run, the same in whichever process holds it.
+        self.viewer_id = viewer_id
         self.http = http
         self.tenant = tenant
         self.slug = board_slug(mount)
@@ -379,37 +383,79 @@ def _session(source: str | None) -> aiohttp.ClientSession:
     )
 
 
-async def run_push(options: PushOptions) -> dict[str, Any]:
-    """Open every viewer, measure a window, close them; the run's figures as a dict."""
-    files = raise_open_files(options.viewers + 256)
-    ledger = Ledger(expected=options.viewers)
+class WindowClock:
+    """When the measured window opens: once this process's viewers all stream (or
+    ``open_wait`` ran out). :mod:`dazzler_loadtest.push_processes` replaces it so that
+    every generator process opens the same window."""
+
+    async def window_start(self, ledger: Ledger, open_wait: float) -> float:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ledger.all_open.wait(), open_wait)
+        return now_ms()
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """The viewers one generator process holds: those whose number is ``index`` modulo
+    ``count`` (the spread and the opening schedule stay those of the whole run)."""
+
+    index: int = 0
+    count: int = 1
+
+    def holds(self, number: int) -> bool:
+        return number % self.count == self.index
+
+
+@dataclass(slots=True)
+class PushPart:
+    """What one generator process measured, before the figures are drawn from it."""
+
+    ledger: Ledger
+    generator: dict[str, Any]
+    ramp_seconds: float
+    open_files_limit: int
+    streams_open_at_start: int
+
+
+async def run_part(
+    options: PushOptions, share: Share = Share(), clock: WindowClock | None = None
+) -> PushPart:
+    """Open this process's viewers, measure the window, close them."""
+    clock = clock or WindowClock()
+    rng = random.Random(options.seed)
+    mine = [
+        (number, spot) for number, spot in enumerate(spread(options, rng)) if share.holds(number)
+    ]
+    files = raise_open_files(len(mine) + 256)
+    ledger = Ledger(expected=len(mine))
     meter = CpuMeter()
     meter_task = asyncio.create_task(meter.run())
-    rng = random.Random(options.seed)
     tasks: list[asyncio.Task[None]] = []
-    loading = asyncio.Semaphore(options.loading)
+    loading = asyncio.Semaphore(max(1, options.loading // share.count))
     async with contextlib.AsyncExitStack() as sessions:
         began = time.perf_counter()
-        http: aiohttp.ClientSession | None = None
-        for number, (host, tenant, mount, rank) in enumerate(spread(options, rng)):
+        clients: dict[str | None, aiohttp.ClientSession] = {}
+        for number, (host, tenant, mount, rank) in mine:
             delay = began + number / options.spawn_rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            if http is None or (options.per_address and number % options.per_address == 0):
-                source = _source_address(host, number, options.per_address)
-                http = await sessions.enter_async_context(_session(source))
-            viewer = PushViewer(rank, http, host, tenant, mount, ledger, options, loading)
+            source = _source_address(host, number, options.per_address)
+            http = clients.get(source)
+            if http is None:
+                http = clients[source] = await sessions.enter_async_context(_session(source))
+            viewer = PushViewer(number, rank, http, host, tenant, mount, ledger, options, loading)
             tasks.append(asyncio.create_task(viewer.run()))
         ramp = time.perf_counter() - began
         await asyncio.sleep(options.settle)
         # Page loads queue up under load: the window opens once every viewer streams (or
         # gives up waiting; those that do not stream by then are not measured).
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(ledger.all_open.wait(), options.open_wait)
-        start = now_ms()
+        start = await clock.window_start(ledger, options.open_wait)
+        delay = (start - now_ms()) / 1000
+        if delay > 0:
+            await asyncio.sleep(delay)
         ledger.window = Window(int(start), int(start + options.measure * 1000))
         ledger.complete = {i for i, t in enumerate(ledger.tracks) if t.connected}
-        open_at_start = len(ledger.complete)
+        open_at_start = len({ledger.tracks[i].viewer for i in ledger.complete})
         meter.measuring = True
         await asyncio.sleep(options.measure)
         meter.measuring = False
@@ -420,13 +466,21 @@ async def run_push(options: PushOptions) -> dict[str, Any]:
     meter_task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await meter_task
-    generator = meter.summary()
+    return PushPart(ledger, meter.summary(), round(ramp, 1), files, open_at_start)
+
+
+def figures(options: PushOptions, parts: list[PushPart]) -> dict[str, Any]:
+    """The run's figures from every process's part."""
+    ledger = parts[0].ledger
+    for part in parts[1:]:
+        ledger.merge(part.ledger)
+    generator = generator_summary([part.generator for part in parts])
     result: dict[str, Any] = {
         "viewers": options.viewers,
         "hosts": list(options.hosts),
-        "ramp_seconds": round(ramp, 1),
-        "open_files_limit": files,
-        "streams_open_at_start": open_at_start,
+        "ramp_seconds": max(part.ramp_seconds for part in parts),
+        "open_files_limit": min(part.open_files_limit for part in parts),
+        "streams_open_at_start": sum(part.streams_open_at_start for part in parts),
         **ledger.summary(),
         "generator": generator,
         "counted": not generator["bound"],
@@ -436,6 +490,6 @@ async def run_push(options: PushOptions) -> dict[str, Any]:
     return result
 
 
-def run(options: PushOptions) -> dict[str, Any]:
-    """:func:`run_push` on a fresh event loop."""
-    return asyncio.run(run_push(options))
+async def run_push(options: PushOptions) -> dict[str, Any]:
+    """Open every viewer in this process, measure a window, close them; the figures."""
+    return figures(options, [await run_part(options)])

@@ -21,7 +21,11 @@ from dazzler_loadtest.options import (
     parse_tenants,
     parse_weights,
 )
-from dazzler_loadtest.push import PushOptions, run
+from dazzler_loadtest.push import PushOptions
+from dazzler_loadtest.push_processes import run
+
+# More processes than cores only adds switching.
+MAX_PROCESSES = 16
 
 DESCRIPTION = """\
 Open N viewers of Dazzler boards with pushed live updates: each loads its board page
@@ -31,7 +35,8 @@ Once every viewer streams (--settle seconds at least, --open-wait at most
 after that) the window of --measure seconds starts: the lag of every point
 (receive time minus the time the simulator stamped on it), drops, duplicates, reconnects
 and errors are counted, and the generator's own CPU is sampled; a run where the
-generator was busy over 85 % of a core is marked "generator-bound, not counted". Prints
+generator (any of its --processes) was busy over 85 % of a core or its event loop ran
+over 200 ms late is marked "generator-bound, not counted". Prints
 one JSON object. Only loopback, or the one URL given with --allow-host, is targeted.
 """
 
@@ -99,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="Viewers per source address on loopback targets (127.0.x.y; the gateway limits "
         "connections per client address); 0: every viewer from the default address.",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="Generator processes, each with its own event loop and every N-th viewer "
+        f"(1 to {MAX_PROCESSES}); their CPU is reported and any bound one marks the run.",
+    )
     parser.add_argument("--seed", type=int, default=None, help="Seed of the random spread.")
     parser.add_argument("--allow-host", default=None, help="The one URL off this machine allowed.")
     parser.add_argument("--out", type=Path, default=None, help="Also write the JSON here.")
@@ -129,6 +141,10 @@ def push_options(args: argparse.Namespace) -> PushOptions:
         raise BadOptions("--loading must be at least 1")
     if args.per_address < 0:
         raise BadOptions("--per-address must not be negative")
+    if not 1 <= args.processes <= MAX_PROCESSES:
+        raise BadOptions(f"--processes must be between 1 and {MAX_PROCESSES}")
+    if args.processes > args.viewers:
+        raise BadOptions("--processes must not exceed --viewers")
     settle, measure, grace, open_wait = (
         parse_duration(v) for v in (args.settle, args.measure, args.grace, args.open_wait)
     )
@@ -152,6 +168,7 @@ def push_options(args: argparse.Namespace) -> PushOptions:
         open_wait=open_wait,
         per_address=args.per_address,
         loading=args.loading,
+        processes=args.processes,
         path_template=args.path_template,
         secret=secret,
         index=not args.no_index,

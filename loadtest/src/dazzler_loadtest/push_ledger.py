@@ -129,6 +129,27 @@ class Ledger:
         if times and times[-1] > newest:
             track.newest = times[-1]
 
+    def merge(self, other: Ledger) -> None:
+        """Add what another generator process measured (its viewers are not ours)."""
+        offset = len(self.tracks)
+        self.tracks.extend(other.tracks)
+        self.complete.update(index + offset for index in other.complete)
+        self.lags_ms.extend(other.lags_ms)
+        self.page_loads_ms.extend(other.page_loads_ms)
+        self.frames += other.frames
+        self.points += other.points
+        self.bytes += other.bytes
+        self.duplicates += other.duplicates
+        self.reconnects += other.reconnects
+        self.resets.update(other.resets)
+        self.states.update(other.states)
+        self.errors.update(other.errors)
+        for kind, texts in other.error_samples.items():
+            kept = self.error_samples.setdefault(kind, [])
+            kept.extend(texts[: max(0, ERROR_SAMPLES - len(kept))])
+        self.expected += other.expected
+        self.streaming.update(other.streaming)
+
     def drops(self) -> int:
         """Points some viewer of a series got inside the window and another did not."""
         best: dict[tuple[str, ...], int] = {}
