@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import uvicorn
 from settings_cli import load_settings
+from settings_cli.collector import tune_gc
 from settings_cli.logs import configure_logging
 
 from boardkit.app import BoardApp
@@ -35,6 +36,9 @@ def serve(
         service, settings.log_level, settings.log_format, access_log=settings.access_log
     )
     app = create_app(settings)
+    # A board holds every viewer's push stream open: full collections must not walk the
+    # app built at start each time.
+    tune_gc()
     uvicorn.run(
         app,
         host=settings.host,

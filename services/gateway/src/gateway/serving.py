@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 import uvicorn
+from settings_cli.collector import tune_gc
 from settings_cli.logs import logging_config
 
 from gateway.app import GatewayApp, create_app
@@ -14,26 +14,10 @@ from gateway.edge import EdgeLimits, configure
 from gateway.metrics import shared_metrics_dir
 from gateway.metrics_server import start_metrics_server, workers_registry
 
-# Young-generation collections stay frequent enough to free request garbage promptly;
-# the older generations, which walk every surviving object, run rarely.
-_GC_THRESHOLDS = (7000, 20, 100)
-
 
 def log_config(settings: Settings) -> dict[str, Any]:
     """The shared logging setup (settings_cli.logs), applied in every worker."""
     return logging_config("gateway", settings.log_level, settings.log_format)
-
-
-def tune_gc() -> None:
-    """Keep the cyclic collector off the objects that live as long as the process.
-
-    Everything imported and built at start is moved out of the collector's sight, so a
-    collection walks only what requests created; without this the collector took about
-    an eighth of the gateway's time under load.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*_GC_THRESHOLDS)
 
 
 def edge_limits(settings: Settings) -> EdgeLimits:
