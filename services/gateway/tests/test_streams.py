@@ -118,3 +118,18 @@ def test_open_event_stream_closes_within_2_s_of_revocation(dash_stack: Any, tena
         pass
     sock.close()
     assert time.monotonic() - revoked_at < 2.5
+    # Ended by the gateway on purpose (logged as such), not a board that broke off.
+    time.sleep(0.3)
+    assert "broke off mid-answer" not in dash_stack.gateway.output()
+
+
+def test_a_viewer_closing_its_stream_is_no_warning(dash_stack: Any, tenant: str) -> None:
+    # Thousands of viewers leave at once when a shift ends; each is routine, not a board
+    # that broke off.
+    before = dash_stack.gateway.output().count("broke off mid-answer")
+    socks = [_open_events(dash_stack, tenant, 1000, 0.2) for _ in range(3)]
+    for sock in socks:
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+        sock.close()
+    time.sleep(1.0)
+    assert dash_stack.gateway.output().count("broke off mid-answer") == before

@@ -81,7 +81,7 @@ async def _close_on_disconnect(receive: Receive, response: UpstreamResponse) -> 
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            response.close()
+            response.end()
             return
 
 
@@ -343,7 +343,7 @@ class Proxy:
                 watcher = asyncio.ensure_future(_close_on_disconnect(receive, response))
             # A stream that stays open (server-sent events) ends when access does.
             with (
-                self._live.track(state.tenant, state.board, response.close)
+                self._live.track(state.tenant, state.board, response.end)
                 if state.board
                 else contextlib.nullcontext()
             ):
@@ -357,7 +357,12 @@ class Proxy:
         except (ConnectionBroken, OSError) as exc:
             if not started:
                 raise UpstreamFailed() from exc
-            _log.warning("%s broke off mid-answer: %r", state.upstream, exc)
+            if response.ended_here:
+                # A viewer closing its page (or losing access) ends its stream: routine,
+                # thousands at a time when a shift ends.
+                _log.debug("answer from %s ended by the gateway", state.upstream)
+            else:
+                _log.warning("%s broke off mid-answer: %r", state.upstream, exc)
         finally:
             if watcher is not None:
                 watcher.cancel()

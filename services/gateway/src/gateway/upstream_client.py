@@ -74,6 +74,8 @@ class UpstreamResponse:
         self._done = False
         self.status = response.status
         self.headers: RawHeaders = list(response.raw_headers)
+        # Set when the gateway itself ended the answer (the client left, access ended).
+        self.ended_here = False
 
     @property
     def content_length(self) -> int | None:
@@ -108,6 +110,11 @@ class UpstreamResponse:
         """Whether the exchange ended so that its connection may carry another one."""
         body_sent = self._body is None or self._body.complete
         return body_sent and self._read_all and not self._bodiless
+
+    def end(self) -> None:
+        """End the answer from this side: the client left, or its tenant lost the board."""
+        self.ended_here = True
+        self.close()
 
     def release(self) -> None:
         """Give the connection back for reuse if the exchange was clean, else close it."""
