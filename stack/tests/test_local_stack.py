@@ -46,9 +46,12 @@ def test_one_service_can_be_stopped_started_and_restarted(tmp_path) -> None:
     ql = stack.url("sim", "ql") + "/version"
     with stack:
         first = stack.processes["sim"].pid
-        stack.restart("sim")
+        stack.restart("sim", env={"DAZZLER_SIM_MARK": "again"})
         assert stack.processes["sim"].pid != first
         assert httpx.get(ql).status_code == 200
+        assert _environ(stack.processes["sim"].pid).get("DAZZLER_SIM_MARK") == "again"
+        stack.restart("sim", env={"DAZZLER_SIM_MARK": ""})
+        assert "DAZZLER_SIM_MARK" not in _environ(stack.processes["sim"].pid)
         stack.stop_service("sim", kill=True)
         assert not stack.is_running("sim")
         assert not os.path.exists(f"/proc/{first}")
@@ -61,3 +64,9 @@ def test_one_service_can_be_stopped_started_and_restarted(tmp_path) -> None:
             stack.start_service("sim")
         last = stack.processes["sim"].pid
     assert not os.path.exists(f"/proc/{last}")
+
+
+def _environ(pid: int) -> dict[str, str]:
+    with open(f"/proc/{pid}/environ", "rb") as handle:
+        pairs = handle.read().decode(errors="replace").split("\0")
+    return dict(pair.split("=", 1) for pair in pairs if "=" in pair)

@@ -24,6 +24,8 @@ from dazzler_bench.ql_load import Window
 BOARDS = "roughnator,sleuth"
 # The replicas' QL poll per watched series, set explicitly so the figure's unit is known.
 PUSH_POLL_SECONDS = 0.5
+# Gateway processes during the push capacity search: one per core of the 2-core box.
+PUSH_GATEWAY_WORKERS = 2
 # A Redis database of its own, so the replicas share only with each other.
 REPLICA_REDIS = "redis://127.0.0.1:6379/11"
 
@@ -102,7 +104,14 @@ def push_capacity(
             measure=measure,
         )  # fmt: skip
 
-    return find_capacity(
-        run, start=start, cap=cap, bisections=bisections, out_of_time=out_of_time,
-        reference=reference,
-    )  # fmt: skip
+    # The gateway holds two sockets per stream; one process reaches the open-file limit
+    # (20,000 on some hosts) before 10,000 streams. Its production setting, one worker
+    # per core, is what the search goes through.
+    stack.restart("gateway", env={"DAZZLER_GATEWAY_WORKERS": str(PUSH_GATEWAY_WORKERS)})
+    try:
+        return find_capacity(
+            run, start=start, cap=cap, bisections=bisections, out_of_time=out_of_time,
+            reference=reference,
+        )  # fmt: skip
+    finally:
+        stack.restart("gateway", env={"DAZZLER_GATEWAY_WORKERS": ""})

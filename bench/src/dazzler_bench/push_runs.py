@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,12 @@ LAG_LIMIT_MS = 1000.0
 SPAWN_RATE = 200.0
 MEASURE_SECONDS = 20.0
 SETTLE_SECONDS = 8.0
+# One generator process per this many viewers: past a few thousand streams one event loop
+# falls behind and the run would measure the generator.
+VIEWERS_PER_PROCESS = 2500
+# Every viewer's page load (index, layout, dependencies, entity list) costs the box some
+# CPU; the window waits for all of them, at least a minute, this long per viewer beyond.
+OPEN_WAIT_PER_VIEWER = 0.03
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +48,7 @@ class PushRunResult:
     series: int
     generator_cpu: float
     generator_bound: bool
+    generator_processes: int = 1
     error_samples: tuple[str, ...] = ()
 
     @property
@@ -89,6 +97,7 @@ class PushRunResult:
             series=int(raw.get("series", 0)),
             generator_cpu=float(generator.get("cpu_share_mean", 0)),
             generator_bound=bool(generator.get("bound", False)),
+            generator_processes=int(generator.get("processes", 1)),
             error_samples=tuple(samples[:6]),
         )
 
@@ -109,8 +118,10 @@ def run_push_viewers(
     extra: Sequence[str] = (),
     env: dict[str, str] | None = None,
 ) -> PushRunResult:
-    """Hold ``users`` live streams open (its own process, so its CPU is its own)."""
-    seconds = users / SPAWN_RATE + settle + measure + 5
+    """Hold ``users`` live streams open (own processes, so their CPU is their own)."""
+    processes = math.ceil(users / VIEWERS_PER_PROCESS)
+    open_wait = max(60.0, users * OPEN_WAIT_PER_VIEWER)
+    seconds = users / SPAWN_RATE + settle + open_wait + measure + 5
     with tempfile.TemporaryDirectory(prefix="dazzler-push-") as tmp:
         out = Path(tmp) / "push.json"
         command = [
@@ -118,12 +129,13 @@ def run_push_viewers(
             *(arg for host in hosts for arg in ("--host", host)),
             "--viewers", str(users), "--spawn-rate", f"{SPAWN_RATE:g}",
             "--settle", f"{settle:g}", "--measure", f"{measure:g}",
-            "--boards", boards, "--tenants", tenants, "--out", str(out), *extra,
+            "--boards", boards, "--tenants", tenants, "--out", str(out),
+            "--processes", str(processes), "--open-wait", f"{open_wait:g}s", *extra,
         ]  # fmt: skip
         try:
-            # Page loads queue for the generator's loading slots, and the window waits up
-            # to a minute for every stream: the ramp may take well over users / rate.
-            done = run_generator(command, env=env, timeout=2 * seconds + 180)
+            # Page loads queue for the generator's loading slots, and the window waits for
+            # every stream: the ramp may take well over users / rate.
+            done = run_generator(command, env=env, timeout=2 * seconds + 120)
             raw = json.loads(out.read_text()) if out.exists() else None
         except subprocess.TimeoutExpired:
             raw, done = None, None
@@ -136,7 +148,8 @@ def run_push_viewers(
     print(
         f"bench:   push {users} viewers: lag p95 {result.lag_p95_ms:.0f} ms, "
         f"{result.frames} frames, {result.errors} errors, {result.drops} drops, "
-        f"{result.reconnects} reconnects, generator CPU {result.generator_cpu:.0%}{bound} "
+        f"{result.reconnects} reconnects, generator CPU {result.generator_cpu:.0%} "
+        f"in {result.generator_processes} processes{bound} "
         f"{list(result.error_samples)[:2]}",
         file=sys.stderr,
         flush=True,

@@ -66,7 +66,8 @@ def _push_row(label: str, r: PushRunResult) -> str:
     return (
         f"| {label} | {r.users} | {r.lag_p50_ms:.0f} | {r.lag_p95_ms:.0f} | "
         f"{r.lag_p99_ms:.0f} | {r.frames} | {r.errors} | {r.drops} | {r.duplicates} | "
-        f"{r.reconnects} | {r.generator_cpu:.0%} | {_verdict(r)} | {errors} |"
+        f"{r.reconnects} | {r.generator_cpu:.0%} ({r.generator_processes} proc.) | "
+        f"{_verdict(r)} | {errors} |"
     )
 
 

@@ -211,11 +211,25 @@ class LocalStack:
             raise
 
     def restart(
-        self, service: str, *, kill: bool = False, wait: bool = True, timeout: float = 60.0
+        self,
+        service: str,
+        *,
+        kill: bool = False,
+        wait: bool = True,
+        timeout: float = 60.0,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         """Stop ``service`` (see :meth:`stop_service`) and start it again on the same ports,
-        with the same environment (see :meth:`start_service`)."""
+        with the same environment (see :meth:`start_service`), changed by ``env`` from now
+        on (a value of ``""`` removes the variable the stack was given)."""
         self.stop_service(service, kill=kill)
+        if env:
+            extra = self._extra_env.setdefault(service, {})
+            for name, value in env.items():
+                if value:
+                    extra[name] = value
+                else:
+                    extra.pop(name, None)
         self.start_service(service, wait=wait, timeout=timeout)
 
     def _spawn(self, name: str) -> None:
