@@ -61,6 +61,14 @@ def read_all(sock: socket.socket) -> bytes:
     return data
 
 
+def read_answer(sock: socket.socket, ending: bytes) -> bytes:
+    """Read one answer up to ``ending``; its head and body may arrive in separate reads."""
+    data = b""
+    while ending not in data and (chunk := sock.recv(65536)):
+        data += chunk
+    return data
+
+
 def callback_request(tenant: str, value: str, extra_headers: bytes = b"") -> bytes:
     body = callback_body(value)
     return (
@@ -81,7 +89,7 @@ def test_a_head_over_the_limit_gets_431_and_one_under_it_passes(
     assert answer.startswith(b"HTTP/1.1 431 ")
     sock = connect(port)
     sock.sendall(callback_request(tenant, "fine", b"X-Padding: %b\r\n" % (b"a" * 20_000)))
-    answer = sock.recv(65536)
+    answer = read_answer(sock, b"FINE")
     sock.close()
     assert answer.startswith(b"HTTP/1.1 200 ")
     assert b"FINE" in answer
@@ -121,12 +129,25 @@ def test_an_idle_keep_alive_connection_is_closed(limited: tuple[int, str]) -> No
     port, tenant = limited
     sock = connect(port)
     sock.sendall(callback_request(tenant, "once"))
-    first = sock.recv(65536)
+    first = read_answer(sock, b"ONCE")
     assert first.startswith(b"HTTP/1.1 200 ")
     started = time.monotonic()
     assert read_all(sock) == b""
     sock.close()
     assert time.monotonic() - started < 4
+
+
+def test_a_connection_in_use_outlives_the_head_timeout(limited: tuple[int, str]) -> None:
+    # Each wait for a head is timed from its own start, not from the first one.
+    port, tenant = limited
+    sock = connect(port)
+    started = time.monotonic()
+    for index in range(4):
+        sock.sendall(callback_request(tenant, f"turn{index}"))
+        assert f"TURN{index}".encode() in read_answer(sock, f"TURN{index}".encode())
+        time.sleep(0.5)
+    sock.close()
+    assert time.monotonic() - started > 1.5
 
 
 def test_connection_caps_answer_503_with_retry_after(limited: tuple[int, str]) -> None:

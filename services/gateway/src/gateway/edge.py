@@ -12,6 +12,7 @@ when its answer is complete: only between those is the client sending a head.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,23 @@ def configure(limits: EdgeLimits) -> None:
 class EdgeProtocol(asyncio.Protocol):
     """One client connection: uvicorn's protocol inside, the edge limits around it."""
 
+    __slots__ = (
+        "_address",
+        "_arguments",
+        "_awaiting_head",
+        "_check_pending",
+        "_counted",
+        "_draining",
+        "_head_bytes",
+        "_inner",
+        "_limits",
+        "_loop",
+        "_peer",
+        "_timer",
+        "_transport",
+        "_waiting_since",
+    )
+
     def __init__(self, **uvicorn_arguments: Any) -> None:
         self._arguments = uvicorn_arguments
         self._inner: asyncio.Protocol | None = None
@@ -80,6 +98,9 @@ class EdgeProtocol(asyncio.Protocol):
         self._awaiting_head = True
         self._draining = False
         self._head_bytes = 0
+        # When the client was last free to send a head (or the rest of a body it no
+        # longer needs to); the head timeout counts from here.
+        self._waiting_since = self._loop.time()
         self._timer: asyncio.TimerHandle | None = None
         self._check_pending = False
 
@@ -106,17 +127,18 @@ class EdgeProtocol(asyncio.Protocol):
             connections.guards[self._peer] = self
         self._inner = _INNER(**self._arguments)
         self._inner.connection_made(transport)
-        self._start_timer()
+        self._wait_for_head()
 
     def data_received(self, data: bytes) -> None:
         inner = self._inner
         if inner is None:
             return
-        if self._awaiting_head:
-            self._head_bytes += len(data)
+        if not self._awaiting_head:
+            inner.data_received(data)
+            return
+        self._head_bytes += len(data)
         inner.data_received(data)
-        over = self._awaiting_head and self._head_bytes > self._limits.max_head_bytes
-        if over and not self._check_pending:
+        if self._head_bytes > self._limits.max_head_bytes and not self._check_pending:
             # The bytes may have completed a head and begun its body: the request's task,
             # scheduled by uvicorn during this call, runs first and says so.
             self._check_pending = True
@@ -156,7 +178,6 @@ class EdgeProtocol(asyncio.Protocol):
         self._awaiting_head = False
         self._draining = False
         self._head_bytes = 0
-        self._stop_timer()
 
     def response_done(self, body_pending: bool = False) -> None:
         """The answer is complete: the client may send its next head from now on.
@@ -165,12 +186,12 @@ class EdgeProtocol(asyncio.Protocol):
         declared: uvicorn's parser frames and discards those bytes, so they are not a head
         and must not be counted as one. Closing at once instead would reset the connection
         with unread data and could destroy the answer before the client reads it; the
-        drain is bounded by the same timer as a head.
+        drain is bounded by the same timeout as a head.
         """
         self._awaiting_head = not body_pending
         self._draining = body_pending
         self._head_bytes = 0
-        self._start_timer()
+        self._wait_for_head()
 
     # limits
 
@@ -179,19 +200,34 @@ class EdgeProtocol(asyncio.Protocol):
         if self._awaiting_head and self._head_bytes > self._limits.max_head_bytes:
             self._refuse(_HEAD_TOO_LARGE)
 
-    def _start_timer(self) -> None:
-        self._stop_timer()
-        self._timer = self._loop.call_later(self._limits.header_timeout, self._head_timed_out)
+    def _wait_for_head(self) -> None:
+        """Start the head timeout from now.
+
+        A keep-alive client starts a wait after every answer, and arming and cancelling
+        a timer for each was a measurable share of this layer's cost. One timer per
+        connection stays armed instead; when it fires after a later wait began, it moves
+        to that wait's deadline, so a connection is still closed one timeout after its
+        wait began, not later.
+        """
+        self._waiting_since = now = self._loop.time()
+        if self._timer is None:
+            self._timer = self._loop.call_at(now + self._limits.header_timeout, self._timed_out)
 
     def _stop_timer(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
 
-    def _head_timed_out(self) -> None:
+    def _timed_out(self) -> None:
         self._timer = None
-        if (self._awaiting_head or self._draining) and self._transport is not None:
-            self._transport.close()
+        if not (self._awaiting_head or self._draining) or self._transport is None:
+            # A request is being answered; its answer starts the next wait.
+            return
+        deadline = self._waiting_since + self._limits.header_timeout
+        if deadline > self._loop.time():
+            self._timer = self._loop.call_at(deadline, self._timed_out)
+            return
+        self._transport.close()
 
     def _refuse(self, answer: bytes) -> None:
         transport = self._transport
@@ -200,13 +236,24 @@ class EdgeProtocol(asyncio.Protocol):
             transport.close()
 
 
-def _head_size(scope: Scope) -> int:
-    """Return about how many bytes the request line and headers took."""
+def _read_head(scope: Scope) -> tuple[int, bool]:
+    """Return the head's size in bytes (about) and whether it announces a body.
+
+    One walk over the headers for both: a body is announced by a length other than 0 or
+    by chunks.
+    """
+    headers = scope["headers"]
+    # Request line and separators: "METHOD PATH?QUERY HTTP/1.1\r\n", ": " and "\r\n".
     size = len(scope.get("method", "GET")) + len(scope.get("raw_path") or b"") + 12
-    size += len(scope.get("query_string", b""))
-    for name, value in scope["headers"]:
-        size += len(name) + len(value) + 4
-    return size
+    size += len(scope.get("query_string", b"")) + 4 * len(headers)
+    declares_body = False
+    for name, value in headers:
+        size += len(name) + len(value)
+        if name == b"content-length":
+            declares_body = declares_body or value.strip() != b"0"
+        elif name == b"transfer-encoding":
+            declares_body = True
+    return size, declares_body
 
 
 async def _refuse_head(scope: Scope, send: Send) -> None:
@@ -228,12 +275,35 @@ async def _refuse_head(scope: Scope, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _declares_body(scope: Scope) -> bool:
-    """Whether the request head announces a body (a length other than 0, or chunks)."""
-    for name, value in scope["headers"]:
-        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
-            return True
-    return False
+class _Exchange:
+    """One HTTP request and its answer, as the connection's guard needs to see them."""
+
+    __slots__ = ("_receive", "_send", "body_read", "ended", "guard")
+
+    def __init__(self, guard: EdgeProtocol, receive: Receive, send: Send, body_read: bool):
+        self.guard = guard
+        self._receive = receive
+        self._send = send
+        self.body_read = body_read
+        self.ended = False
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            self.body_read = True
+        return message
+
+    def send(self, message: Message) -> Awaitable[None]:
+        # Only the last message needs noticing after it is sent; the others go straight
+        # through, without a coroutine of this layer around them.
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            return self._send_last(message)
+        return self._send(message)
+
+    async def _send_last(self, message: Message) -> None:
+        await self._send(message)
+        self.ended = True
+        self.guard.response_done(body_pending=not self.body_read)
 
 
 class EdgeMiddleware:
@@ -249,7 +319,8 @@ class EdgeMiddleware:
             await self.app(scope, receive, send)
             return
         guard.request_started()
-        if _head_size(scope) > _CONNECTIONS.limits.max_head_bytes:
+        size, declares_body = _read_head(scope)
+        if size > _CONNECTIONS.limits.max_head_bytes:
             # A head that arrived whole in one read was never counted byte by byte.
             await _refuse_head(scope, send)
             guard.response_done()
@@ -257,27 +328,13 @@ class EdgeMiddleware:
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
-        ended = False
-        body_read = not _declares_body(scope)
-
-        async def receive_and_notice_the_body() -> Message:
-            nonlocal body_read
-            message = await receive()
-            if message["type"] != "http.request" or not message.get("more_body", False):
-                body_read = True
-            return message
-
-        async def send_and_notice_the_end(message: Message) -> None:
-            nonlocal ended
-            await send(message)
-            if message["type"] == "http.response.body" and not message.get("more_body", False):
-                ended = True
-                guard.response_done(body_pending=not body_read)
-
+        exchange = _Exchange(guard, receive, send, body_read=not declares_body)
         try:
-            await self.app(scope, receive_and_notice_the_body, send_and_notice_the_end)
+            # Without a declared body there is nothing to drain after the answer, so the
+            # app reads the request straight from uvicorn.
+            await self.app(scope, exchange.receive if declares_body else receive, exchange.send)
         finally:
             # An app that failed before its last message still frees the connection for
             # a next head (uvicorn answers 500 itself, past this layer).
-            if not ended:
-                guard.response_done(body_pending=not body_read)
+            if not exchange.ended:
+                guard.response_done(body_pending=not exchange.body_read)
