@@ -280,7 +280,7 @@ class _Exchange:
 
     __slots__ = ("_receive", "_send", "body_read", "ended", "guard")
 
-    def __init__(self, guard: EdgeProtocol, receive: Receive, send: Send, body_read: bool):
+    def __init__(self, guard: EdgeProtocol, receive: Receive, send: Send, body_read: bool) -> None:
         self.guard = guard
         self._receive = receive
         self._send = send
