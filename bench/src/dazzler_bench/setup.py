@@ -34,9 +34,14 @@ def bench_stack(tenants: list[str]) -> Iterator[LocalStack]:
             seed_demo=True,
             env={
                 "generator": {"DAZZLER_SIM_TENANTS": ",".join(tenants)},
-                # Push holds one connection per viewer: the edge's default cap (1,024 per
-                # worker) would refuse the push steps long before the server gives out.
-                "gateway": {"DAZZLER_GATEWAY_MAX_CONNECTIONS": str(GATEWAY_CONNECTIONS)},
+                # Push holds one connection per viewer: the edge's default caps (1,024 per
+                # worker, 128 per client address) would refuse the steps long before the
+                # server gives out. The HTTP load comes from one address, like all
+                # traffic behind an ingress.
+                "gateway": {
+                    "DAZZLER_GATEWAY_MAX_CONNECTIONS": str(GATEWAY_CONNECTIONS),
+                    "DAZZLER_GATEWAY_MAX_CONNECTIONS_PER_CLIENT": str(GATEWAY_CONNECTIONS),
+                },
             },
         ) as stack,
     ):
