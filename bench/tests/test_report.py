@@ -82,6 +82,7 @@ def test_push_section_has_its_figures_table_and_lag_plot(tmp_path: Path) -> None
     search.steps.append(bound)
     found = PushFindings(
         freshness=[_push(1, 400.0), _push(1000, 600.0)],
+        orion_freshness=[_push(1, 40.0), _push(1000, 90.0)],
         rss_mb_per_1000={"board-roughnator": 21.5, "gateway": 30.2},
         replica_run=_push(1000, 500.0, errors=1, error_samples={"stream: open": ["HTTP 502"]}),
         ql_per_series_per_interval=1.0,
@@ -94,6 +95,9 @@ def test_push_section_has_its_figures_table_and_lag_plot(tmp_path: Path) -> None
     assert "**Result: 1000 viewers**, p95 lag 180 to 260 ms over the confirming runs" in text
     assert "x 14.3" in text
     assert "| 2 replicas | 1000 |" in text
+    assert "| freshness via Orion | 1000 |" in text
+    assert "0.40 s / 0.60 s; with the simulator sending through Orion" in text
+    assert "ask at once: 0.04 s / 0.09 s" in text
     assert "stream: open: HTTP 502" in text
     assert "generator-bound, not counted" in text
     assert "board-roughnator 21.5 MiB, gateway 30.2 MiB" in text

@@ -21,6 +21,7 @@ DEPLOYED: dict[str, ServiceSpec] = {
 }
 BOARDS = [name for name in DEPLOYED if name.startswith("board-")]
 DEPLOYMENT_SERVICE = {name: spec.name for name, spec in DEPLOYED.items()}
+FIWARE_NAMESPACE = {"matchLabels": {"kubernetes.io/metadata.name": "fiware"}}
 
 
 def _render_in_python(directory: Path) -> list[Obj]:
@@ -134,7 +135,11 @@ def test_boards_accept_traffic_only_from_the_gateway(objects) -> None:
             assert "Ingress" in policy["spec"]["policyTypes"]
             for rule in policy["spec"]["ingress"]:
                 for peer in rule["from"]:
-                    assert set(peer) == {"podSelector"}, "only pods, not namespaces or IPs"
+                    if "namespaceSelector" in peer:
+                        # Orion's namespace, for change notifications; nothing else.
+                        assert peer == {"namespaceSelector": FIWARE_NAMESPACE}
+                        continue
+                    assert set(peer) == {"podSelector"}, "only pods, not IPs"
                     assert _matches(peer["podSelector"]["matchLabels"], gateway_labels)
                     assert not _matches(peer["podSelector"]["matchLabels"], labels)
     assert not any(
@@ -186,7 +191,24 @@ def test_every_variable_is_a_setting_somewhere(objects, settings_env_names) -> N
     for name, deployment in deployments.items():
         known = settings_env_names(DEPLOYMENT_SERVICE[name])
         for container in deployment["spec"]["template"]["spec"]["containers"]:
-            assert {e["name"] for e in container.get("env", [])} - known == set(), name
+            env = container.get("env", [])
+            # A variable only other variables are made of ($(NAME)) is not a setting.
+            parts = {e["name"] for e in env if any(f"$({e['name']})" in str(o) for o in env)}
+            assert {e["name"] for e in env} - known - parts == set(), name
+
+
+def test_orion_notifies_each_board_replica_at_its_own_address(objects, settings_env_names) -> None:
+    deployments = _of(objects, "Deployment")
+    for board in BOARDS:
+        (container,) = deployments[board]["spec"]["template"]["spec"]["containers"]
+        env = {e["name"]: e for e in container["env"]}
+        port = container["ports"][0]["containerPort"]
+        (name,) = [n for n in env if n.endswith("_PUSH_NOTIFY_URL")]
+        assert name in settings_env_names(DEPLOYMENT_SERVICE[board])
+        assert env[name]["value"] == f"http://$(POD_IP):{port}"
+        assert env["POD_IP"]["valueFrom"] == {"fieldRef": {"fieldPath": "status.podIP"}}
+        # Dependent variables must come after what they use.
+        assert list(env).index("POD_IP") < list(env).index(name)
 
 
 def test_every_service_logs_json_lines(objects, settings_env_names) -> None:
@@ -222,7 +244,7 @@ def test_deployments_run_the_catalogue_image_ports_and_prefix(objects) -> None:
         for container in pod["containers"] + pod.get("initContainers", []):
             assert container["image"].startswith(f"{spec.image}:"), name
             env = {e["name"] for e in container.get("env", [])}
-            assert {e for e in env if not e.startswith(spec.env_prefix)} == set(), name
+            assert {e for e in env if not e.startswith(spec.env_prefix)} <= {"POD_IP"}, name
         container = pod["containers"][0]
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
         env_values = {e["name"]: e.get("value") for e in container.get("env", [])}

@@ -33,9 +33,11 @@ from dazzler_bench.processes import baseline_app, nginx_in_front
 from dazzler_bench.push_bench import (
     PushFindings,
     measure_freshness,
+    measure_orion_freshness,
     measure_replicas,
     push_capacity,
 )
+from dazzler_bench.push_runs import PushRunResult
 from dazzler_bench.ql_load import Window
 from dazzler_bench.report import Report
 from dazzler_bench.runs import RunResult, run_viewers
@@ -298,12 +300,13 @@ def push(bench: Bench, poll: Search[RunResult] | None) -> PushFindings:
         stack, bench.tenants, plan.push_freshness, plan.measure
     )
     for run in found.freshness:
-        figure: float | str = round(run.lag_p95_ms / 1000, 2)
-        if not run.counted:
-            figure = "generator-bound, not counted"
-        elif not run.lag_samples:
-            figure = "no points"
-        bench.figures[f"freshness_p95_s_at_{run.users}_viewers"] = figure
+        bench.figures[f"freshness_p95_s_at_{run.users}_viewers"] = _freshness(run)
+    found.orion_freshness = measure_orion_freshness(
+        stack, bench.tenants, plan.push_freshness, plan.measure
+    )
+    for run in found.orion_freshness:
+        key = f"freshness_p95_s_at_{run.users}_viewers_through_orion"
+        bench.figures[key] = _freshness(run)
     largest = found.freshness[-1]
     bench.figures["push_bytes_per_tick_per_viewer"] = round(largest.bytes_per_frame)
     for name, mb in found.rss_mb_per_1000.items():
@@ -329,6 +332,15 @@ def push(bench: Bench, poll: Search[RunResult] | None) -> PushFindings:
     if poll is not None:
         bench.figures["push_vs_poll_viewers_ratio"] = _ratio(search.figure(), poll.figure())
     return found
+
+
+def _freshness(run: PushRunResult) -> float | str:
+    """A freshness run's p95 lag in seconds, or why it has none to trust."""
+    if not run.counted:
+        return "generator-bound, not counted"
+    if not run.lag_samples:
+        return "no points"
+    return round(run.lag_p95_ms / 1000, 2)
 
 
 def _ratio(a: float | str, b: float | str) -> float | str:

@@ -35,6 +35,7 @@ class PushFindings:
     """What the push section measured."""
 
     freshness: list[PushRunResult] = field(default_factory=list)
+    orion_freshness: list[PushRunResult] = field(default_factory=list)
     rss_mb_per_1000: dict[str, float] = field(default_factory=dict)
     replica_run: PushRunResult | None = None
     ql_per_series_per_interval: float = 0.0
@@ -59,6 +60,25 @@ def measure_freshness(
         if users == max(counts):
             rss = peak.mb_per_1000(users)
     return found, rss
+
+
+def measure_orion_freshness(
+    stack: LocalStack, tenants: list[str], counts: tuple[int, ...], measure: float
+) -> list[PushRunResult]:
+    """Lag runs with the simulator sending through Orion, as in production: Orion's
+    subscriptions forward each measurement to QL and notify the board, which asks QL at
+    once instead of at its next poll."""
+    stack.restart("generator", env={"DAZZLER_SIM_MODE": "orion"})
+    try:
+        return [
+            run_push_viewers(
+                [stack.url("gateway")], users, boards="roughnator",
+                tenants=",".join(tenants), measure=max(measure, 30.0),
+            )
+            for users in counts
+        ]  # fmt: skip
+    finally:
+        stack.restart("generator", env={"DAZZLER_SIM_MODE": ""})
 
 
 def measure_replicas(

@@ -229,11 +229,12 @@ class Report:
 
     def push(self, found: PushFindings, figures: dict[str, Any]) -> None:
         search = found.search
-        runs = [*found.freshness, *search.steps, *search.confirmed]
+        runs = [*found.freshness, *found.orion_freshness, *search.steps, *search.confirmed]
         if found.replica_run is not None:
             runs.append(found.replica_run)
         png = plots.push_lag(runs, self.out / "push_lag.png")
         rows = [_push_row("freshness", r) for r in found.freshness]
+        rows += [_push_row("freshness via Orion", r) for r in found.orion_freshness]
         rows += [_push_row("step", r) for r in search.steps]
         rows += [_push_row("confirm", r) for r in search.confirmed]
         rows += [_run_row_short("reference", r) for r in search.references]
@@ -266,6 +267,9 @@ class Report:
             f"{figures.get('push_vs_poll_viewers_ratio', 0)}.\n\n"
             f"- freshness p95 (1 viewer / largest freshness run): "
             + " / ".join(f"{r.lag_p95_ms / 1000:.2f} s" for r in found.freshness)
+            + "; with the simulator sending through Orion, whose notification makes the "
+            "board ask at once: "
+            + " / ".join(f"{r.lag_p95_ms / 1000:.2f} s" for r in found.orion_freshness)
             + "\n"
             f"- bytes per frame (one tick of one series, SSE framing included): "
             f"{figures.get('push_bytes_per_tick_per_viewer', 0)}\n"

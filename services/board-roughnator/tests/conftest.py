@@ -33,6 +33,21 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardStack]:
 
 
 @pytest.fixture(scope="module")
+def orion_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardStack]:
+    """The same, with the generator sending through Orion (as in production), whose
+    subscriptions forward each measurement to QL and notify the board."""
+    with board_stack(
+        tmp_path_factory.mktemp("orion-stack"),
+        service=SERVICE,
+        board=BOARD,
+        entity_type=ENTITY_TYPE,
+        redis_url=REDIS_URL,
+        sim_mode="orion",
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with chromium() as launched:
         yield launched

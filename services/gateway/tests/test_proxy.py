@@ -175,6 +175,9 @@ def test_home_board_serves_the_tenant_root(stack: Any, new_tenant_name: Callable
     # Not a board of this tenant: the same 404 as anywhere, not the home board's page.
     assert stack.get(f"/dazzler/{name}/-/nosuchboard/").status_code == 404
     assert stack.get(f"/dazzler/{name}/-/metrics").status_code == 404
+    # Orion notifies each replica directly; from outside the path is nothing.
+    for path in (f"{name}/-/_dazzler-notify/x", f"{name}/-/roughnator/_dazzler-notify/x"):
+        assert stack.http.post(f"{stack.gateway.url}/dazzler/{path}", json={}).status_code == 404
 
 
 def test_unknown_disabled_and_ungranted_look_the_same(

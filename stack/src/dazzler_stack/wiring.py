@@ -101,6 +101,9 @@ def service_env(name: str, layout: Layout, backing: Backing) -> dict[str, str]:
                 f"{p}QL_URL": ql,
                 f"{p}ORION_URL": orion,
                 f"{p}REDIS_URL": backing.redis_url,
+                # Orion (the stand-in) notifies the board here of changes to the series
+                # its viewers watch: data sent through Orion is asked for at once.
+                f"{p}PUSH_NOTIFY_URL": layout.url(name),
                 "DAZZLER_SHARED_SECRET": backing.shared_secret,
             }
         )

@@ -36,6 +36,7 @@ from boardkit.live import live_page_parts, register_live_callbacks
 from boardkit.metrics import CONTENT_TYPE_LATEST
 from boardkit.palettes import palettes_css
 from boardkit.panel_page import panel_page_body, register_panel_callbacks
+from boardkit.push_notify import NotifyEndpoint
 from boardkit.push_stream import PushEndpoint
 from boardkit.runtime import Runtime
 from boardkit.shared_cache import RedisCache
@@ -162,12 +163,16 @@ def create_board_app(
             SuiteGuard(server, dash_app.registered_paths), CallbackShapes(dash_app.callback_map)
         )
     )
-    gated = TenantGate(
-        PushEndpoint(guarded, runtime, by_slug),
-        secret,
-        settings.context_max_age,
+    gated = NotifyEndpoint(
+        TenantGate(
+            PushEndpoint(guarded, runtime, by_slug),
+            secret,
+            settings.context_max_age,
+            runtime.metrics,
+            service=service or catalogue_service(by_slug),
+        ),
+        runtime.push,
         runtime.metrics,
-        service=service or catalogue_service(by_slug),
     )
     return BoardApp(
         Compression(SharedAssets(gated, dash_app.asset_build, dash_app.registered_paths)),

@@ -82,6 +82,20 @@ class BoardSettings(BaseSettings):
         description="How often the push hub asks QuantumLeap for new points of each series "
         "someone watches (one query per series whatever the number of viewers).",
     )
+    push_notify_url: str = Field(
+        default="",
+        description="Base URL at which Orion reaches this replica (e.g. "
+        "http://board-roughnator:8101; each replica its own). Set, a watched live series "
+        "also subscribes to Orion and is asked for at once when Orion notifies a change; "
+        "empty, series are only polled.",
+    )
+    push_notified_poll_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="While Orion notifies a series' changes, how often QuantumLeap is "
+        "still polled for it (a safety net; each notification is asked for at once).",
+    )
     push_queue_frames: int = Field(
         default=64,
         ge=1,
@@ -125,7 +139,7 @@ class BoardSettings(BaseSettings):
         "poll interval, so a poll never races the server closing its connection.",
     )
 
-    @field_validator("ql_url", "orion_url")
+    @field_validator("ql_url", "orion_url", "push_notify_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")

@@ -28,6 +28,7 @@ from dash.fingerprint import check_fingerprint
 
 from boardkit.answers import refuse
 from boardkit.context import ASGIApp, Message, Receive, Scope, Send
+from boardkit.request_body import read_body
 
 UPDATE_PATH = "/_dash-update-component"
 SUITES_PREFIX = "/_dash-component-suites/"
@@ -225,7 +226,7 @@ class CallbackGuard:
         if scope["type"] != "http" or scope["path"] != UPDATE_PATH or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive, self._max_body)
+        body = await read_body(receive, self._max_body)
         if body is None:
             await refuse(send, 413, "Request body too large", "too_large")
             return
@@ -304,20 +305,3 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return replay
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)

@@ -56,6 +56,18 @@ class BoardMetrics:
             "Frames of new points made (each encoded once, whatever the number of viewers).",
             registry=self.registry,
         )
+        self.push_subscriptions = Gauge(
+            "dazzler_board_push_subscriptions",
+            "Orion subscriptions this process holds for the series it polls.",
+            registry=self.registry,
+        )
+        self.push_notifications = Counter(
+            "dazzler_board_push_notifications_total",
+            "Orion notifications received, by outcome (ok, unknown, wrong_tenant, "
+            "malformed, too_large, method_not_allowed).",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.push_shared = Gauge(
             "dazzler_board_push_shared",
             "1 while push pollers are shared across replicas through Redis, 0 while each "

@@ -9,6 +9,11 @@ reconnecting viewer (``after``) receive exactly what it missed.
 With Redis, replicas share each series (:mod:`boardkit.push_share`): the poller runs
 where the series' lease is held and publishes the new rows; every replica encodes them
 and fans them out to its own viewers.
+
+With a notification URL, the poller also subscribes to Orion for its series
+(:mod:`boardkit.push_subscriptions`): a notification makes it ask at once, retrying
+briefly until QuantumLeap has the notified row, and while notifications keep coming the
+regular poll slows to a safety net.
 """
 
 from __future__ import annotations
@@ -24,15 +29,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ngsi import AsyncOrionClient
+
 from boardkit.frames import Frame
 from boardkit.metrics import BoardMetrics
 from boardkit.push_events import reset_event, state_event
 from boardkit.push_share import CHANNEL_PREFIX, ReplicaShare
+from boardkit.push_subscriptions import OrionOutages, OrionSubject, OrionWatch
 
 # A feed nobody watches stays this long, so a page that reconnects (a board restart, a
 # tab shown again) is caught up from memory instead of redrawn.
 _LINGER_SECONDS = 15.0
 _MAX_RING = 2000
+# After a notification, QuantumLeap is asked again at these pauses until it has the
+# notified row (Orion notifies QuantumLeap and this replica at the same moment).
+_NOTIFIED_RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8)
+# Notifications count as the series' way in while the last came within this many safety
+# polls: data that stops coming through Orion is soon polled for at the usual pace again.
+_NOTIFIED_POLLS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +62,8 @@ class SeriesSpec:
     name: str
     newer: Callable[[datetime | None], Awaitable[Frame]]
     encode: Callable[[Frame], bytes]
+    subject: OrionSubject | None = None
+    """Where Orion holds the series' entities (None: the series is only polled)."""
 
 
 class Viewer:
@@ -145,6 +161,12 @@ class Feed:
     down: str = ""
     task: asyncio.Task[None] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    watch: OrionWatch | None = None
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    awaited: datetime | None = None
+    """The newest notified time QuantumLeap has not shown yet."""
+    retries: int = -1
+    """How many quick re-asks after a notification were made (-1: none pending)."""
 
     async def prime(self, after: datetime | None) -> None:
         """Learn where the series stands before the first viewer joins: from its
@@ -233,18 +255,70 @@ class Feed:
     async def run(self) -> None:
         """Poll while watched (or lingering), as the lease holder or alone."""
         idle_since: float | None = None
-        interval = self.hub.poll_seconds
-        while True:
-            if self.viewers:
-                idle_since = None
-            elif idle_since is None:
-                idle_since = time.monotonic()
-            elif time.monotonic() - idle_since > _LINGER_SECONDS:
-                break
-            if await self.hub.holds_lease(self):
-                await self._poll()
-            await asyncio.sleep(interval)
+        asked = -float("inf")
+        try:
+            while True:
+                if self.viewers:
+                    idle_since = None
+                elif idle_since is None:
+                    idle_since = time.monotonic()
+                elif time.monotonic() - idle_since > _LINGER_SECONDS:
+                    break
+                if await self.hub.holds_lease(self):
+                    if self.watch is not None:
+                        self.watch.start()
+                    if self.retries >= 0 or time.monotonic() - asked >= self._interval():
+                        asked = time.monotonic()
+                        await self._poll()
+                        self._after_poke()
+                else:
+                    # The replica holding the lease polls, and subscribes for itself.
+                    self.retries, self.awaited = -1, None
+                    if self.watch is not None and self.watch.active:
+                        await self.watch.stop()
+                await self._rest()
+        finally:
+            if self.watch is not None:
+                await self.watch.stop()
         self.hub.drop(self)
+
+    def _interval(self) -> float:
+        hub = self.hub
+        slow = max(hub.poll_seconds, hub.notified_poll_seconds)
+        if self.watch is not None and self.watch.delivering(_NOTIFIED_POLLS * slow):
+            return slow
+        return hub.poll_seconds
+
+    async def _rest(self) -> None:
+        pause = self.hub.poll_seconds
+        if self.retries >= 0:
+            pause = min(pause, _NOTIFIED_RETRIES[self.retries])
+        self.wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wake.wait(), pause)
+
+    def poke(self, times: list[datetime]) -> None:
+        """Orion says the series changed: ask at once (and again, briefly, until the
+        notified row is there)."""
+        if self.watch is not None:
+            self.watch.notified()
+        newest = max(times, default=None)
+        if newest is not None and self.last is not None and newest <= self.last:
+            return  # already shown
+        if newest is not None and (self.awaited is None or newest > self.awaited):
+            self.awaited = newest
+        self.retries = 0
+        self.wake.set()
+
+    def _after_poke(self) -> None:
+        if self.retries < 0:
+            return
+        arrived = self.awaited is None or (self.last is not None and self.last >= self.awaited)
+        if arrived or self.retries + 1 >= len(_NOTIFIED_RETRIES):
+            # Not there after the last re-ask: the regular poll will find it.
+            self.retries, self.awaited = -1, None
+        else:
+            self.retries += 1
 
     async def _poll(self) -> None:
         try:
@@ -297,9 +371,17 @@ class PushHub:
         replay_seconds: float,
         redis_url: str = "",
         redis_timeout: float = 0.5,
+        notify_url: str = "",
+        orion: Callable[[], AsyncOrionClient] | None = None,
+        notified_poll_seconds: float = 5.0,
     ) -> None:
         self.metrics = metrics
         self.poll_seconds = poll_seconds
+        self.notified_poll_seconds = notified_poll_seconds
+        self._notify_url = notify_url
+        self._orion = orion
+        self._outages = OrionOutages()
+        self._notified: dict[str, Feed] = {}
         self.queue_frames = queue_frames
         self.replay_seconds = replay_seconds
         self._feeds: dict[tuple[str, ...], Feed] = {}
@@ -336,6 +418,7 @@ class PushHub:
                 channel = CHANNEL_PREFIX + hashlib.sha1(json.dumps(spec.key).encode()).hexdigest()
                 feed = self._feeds[spec.key] = Feed(self, spec, channel)
                 self.metrics.push_feeds.set(len(self._feeds))
+                self._watch(feed)
                 async with feed.lock:
                     await feed.prime(after)
                 if self._share is not None:
@@ -348,6 +431,31 @@ class PushHub:
         self.metrics.push_streams.inc()
         return viewer
 
+    def _watch(self, feed: Feed) -> None:
+        subject = feed.spec.subject
+        if subject is None or not self._notify_url or self._orion is None:
+            return
+        feed.watch = OrionWatch(
+            subject,
+            f"Dazzler push: {feed.spec.name} (renewed while watched)",
+            self._notify_url,
+            self._orion,
+            self.metrics,
+            self._outages,
+        )
+        self._notified[feed.watch.token] = feed
+
+    def notified_feed(self, token: str) -> OrionWatch | None:
+        """The subscription ``token`` names, while its feed lives."""
+        feed = self._notified.get(token)
+        return feed.watch if feed is not None else None
+
+    def poke(self, token: str, times: list[datetime]) -> None:
+        """Orion notified the subscription ``token`` of entities changed at ``times``."""
+        feed = self._notified.get(token)
+        if feed is not None:
+            feed.poke(times)
+
     def leave(self, viewer: Viewer) -> None:
         """The stream closed."""
         for feed in viewer.feeds:
@@ -359,6 +467,8 @@ class PushHub:
         """A feed nobody watched for a while ends."""
         if self._feeds.get(feed.spec.key) is feed:
             del self._feeds[feed.spec.key]
+        if feed.watch is not None:
+            self._notified.pop(feed.watch.token, None)
         self.metrics.push_feeds.set(len(self._feeds))
         if self._share is not None:
             self._share.unlisten(feed.channel)

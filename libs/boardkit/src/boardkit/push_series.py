@@ -24,6 +24,7 @@ from boardkit.panel_updates import panel_refresh_seconds, picker_options, source
 from boardkit.panels import PanelView, Source
 from boardkit.push_events import changed_event, points_event
 from boardkit.push_hub import SeriesSpec
+from boardkit.push_subscriptions import OrionSubject
 from boardkit.runtime import Runtime, fiware_context
 from boardkit.states import Status
 from boardkit.views import LiveView, ViewContext
@@ -88,7 +89,8 @@ def _live_spec(
         ]
         return points_event(name, list(rows.times), traces)
 
-    return SeriesSpec((*scope, "live", name), name, newer, encode)
+    subject = OrionSubject(fiware, view.entity_type, entity)
+    return SeriesSpec((*scope, "live", name), name, newer, encode, subject)
 
 
 def panel_series(source: Source, choices: Mapping[str, str]) -> str:

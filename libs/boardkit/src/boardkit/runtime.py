@@ -54,6 +54,9 @@ class Runtime:
             replay_seconds=settings.push_replay_seconds,
             redis_url=settings.redis_url,
             redis_timeout=settings.redis_timeout,
+            notify_url=settings.push_notify_url,
+            orion=lambda: self.orion,
+            notified_poll_seconds=settings.push_notified_poll_seconds,
         )
         self._ql_http: httpx.AsyncClient | None = None
         self._orion_http: httpx.AsyncClient | None = None

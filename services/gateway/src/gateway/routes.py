@@ -67,8 +67,9 @@ class Landing:
 
 
 # A board's operations endpoints answer the gateway's network, not browsers: /metrics
-# names tenants.
+# names tenants. Orion's notifications reach each board replica directly.
 _OPERATIONS = frozenset({b"/metrics", b"/healthz", b"/readyz"})
+_NOTIFICATIONS = b"/_dazzler-notify/"
 # What every Dash board serves at its root besides its page. Mount paths never start
 # with "_", so these cannot hide a board.
 _DASH_PATHS = frozenset({"assets"})
@@ -83,7 +84,9 @@ def _home_serves(first: str) -> bool:
 def select(table: RouteTable, path: BoardPath) -> Match | Redirect | Landing | None:
     """Pick the grant for ``path``; None when nothing of this tenant is served there."""
     selected = _select(table, path)
-    if isinstance(selected, Match) and selected.upstream_path in _OPERATIONS:
+    if isinstance(selected, Match) and (
+        selected.upstream_path in _OPERATIONS or selected.upstream_path.startswith(_NOTIFICATIONS)
+    ):
         return None
     return selected
 

@@ -171,10 +171,12 @@ def board_stack(
     with_data: bool = True,
     display_name: str = "ACME Milling",
     pg_admin: str = PG_ADMIN,
+    sim_mode: str = "ql",
 ) -> Iterator[BoardStack]:
     """The registry on a fresh PostgreSQL database, ``service`` and the gateway, logging to
     ``work/logs``, and the simulator's QL/Orion stand-in; with ``with_data`` the generator
-    feeds it every second (otherwise it holds no entities).
+    feeds it every second (otherwise it holds no entities), in ``sim_mode`` (``"ql"``:
+    straight to QL; ``"orion"``: through Orion, whose subscription forwards to QL).
 
     Two tenants, ``"acme"`` (``display_name``, Europe/Rome, dark) and ``"globex"``
     (America/New_York, light), are created through the registry's admin API, each granted
@@ -206,6 +208,7 @@ def board_stack(
                     "DAZZLER_SIM_TENANTS": ",".join(t.fiware_service for t in tenants.values()),
                     "DAZZLER_SIM_INTERVAL": "1",
                     "DAZZLER_SIM_LOG_LEVEL": "warning",
+                    "DAZZLER_SIM_MODE": sim_mode,
                 },
                 "registry": {
                     "DAZZLER_REGISTRY_CACHE_PREFIX": f"dazzler:boardstest:{suffix}:",
