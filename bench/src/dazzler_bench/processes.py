@@ -127,7 +127,12 @@ def board_replicas(
                 processes.append(
                     subprocess.Popen(
                         [sys.executable, *service_spec(service).argv],
-                        env={**env, f"{prefix}PORT": str(port)},
+                        # Orion notifies each replica at its own address.
+                        env={
+                            **env,
+                            f"{prefix}PORT": str(port),
+                            f"{prefix}PUSH_NOTIFY_URL": f"http://127.0.0.1:{port}",
+                        },
                         stdout=output,
                         stderr=subprocess.STDOUT,
                         start_new_session=True,

@@ -54,7 +54,7 @@ def measure_freshness(
             found.append(
                 run_push_viewers(
                     [stack.url("gateway")], users, boards="roughnator",
-                    tenants=",".join(tenants), measure=max(measure, 30.0),
+                    tenants=",".join(tenants), measure=max(measure, 30.0), keep=stack.log_dir,
                 )
             )  # fmt: skip
         if users == max(counts):
@@ -73,7 +73,7 @@ def measure_orion_freshness(
         return [
             run_push_viewers(
                 [stack.url("gateway")], users, boards="roughnator",
-                tenants=",".join(tenants), measure=max(measure, 30.0),
+                tenants=",".join(tenants), measure=max(measure, 30.0), keep=stack.log_dir,
             )
             for users in counts
         ]  # fmt: skip
@@ -99,6 +99,7 @@ def measure_replicas(
                 urls, users, boards="roughnator", tenants=",".join(tenants), measure=measure,
                 extra=["--path-template", "/", "--sign-context"],
                 env={"DAZZLER_SHARED_SECRET": stack.backing.shared_secret},
+                keep=stack.log_dir,
             )  # fmt: skip
     intervals = window.length / PUSH_POLL_SECONDS
     per_series = window.queries / (result.series * intervals) if result.series else 0.0
@@ -121,7 +122,7 @@ def push_capacity(
     def run(users: int) -> PushRunResult:
         return run_push_viewers(
             [stack.url("gateway")], users, boards=BOARDS, tenants=",".join(tenants),
-            measure=measure,
+            measure=measure, keep=stack.log_dir,
         )  # fmt: skip
 
     # The gateway holds two sockets per stream; one process reaches the open-file limit

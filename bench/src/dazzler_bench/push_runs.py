@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,8 @@ class PushRunResult:
     generator_bound: bool
     generator_processes: int = 1
     error_samples: tuple[str, ...] = ()
+    resets: int = 0
+    """Of the drops: streams the board reset (a viewer's queue overflowed, or too old)."""
 
     @property
     def counted(self) -> bool:
@@ -99,6 +102,7 @@ class PushRunResult:
             generator_bound=bool(generator.get("bound", False)),
             generator_processes=int(generator.get("processes", 1)),
             error_samples=tuple(samples[:6]),
+            resets=sum(int(n) for n in (raw.get("resets") or {}).values()),
         )
 
     @classmethod
@@ -117,8 +121,10 @@ def run_push_viewers(
     settle: float = SETTLE_SECONDS,
     extra: Sequence[str] = (),
     env: dict[str, str] | None = None,
+    keep: Path | None = None,
 ) -> PushRunResult:
-    """Hold ``users`` live streams open (own processes, so their CPU is their own)."""
+    """Hold ``users`` live streams open (own processes, so their CPU is their own); with
+    ``keep``, the generator's whole answer of a run that did not pass is kept there."""
     processes = math.ceil(users / VIEWERS_PER_PROCESS)
     open_wait = max(60.0, users * OPEN_WAIT_PER_VIEWER)
     seconds = users / SPAWN_RATE + settle + open_wait + measure + 5
@@ -144,10 +150,15 @@ def run_push_viewers(
         result = PushRunResult.failed(users, f"no result: {tail}")
     else:
         result = PushRunResult.from_json(users, raw)
+        if keep is not None and not result.passed:
+            keep.mkdir(parents=True, exist_ok=True)
+            kept = keep / f"push-{users}-{time.strftime('%H%M%S')}.json"
+            kept.write_text(json.dumps(raw, indent=1))
     bound = " (generator-bound, not counted)" if result.generator_bound else ""
     print(
         f"bench:   push {users} viewers: lag p95 {result.lag_p95_ms:.0f} ms, "
-        f"{result.frames} frames, {result.errors} errors, {result.drops} drops, "
+        f"{result.frames} frames, {result.errors} errors, {result.drops} drops "
+        f"({result.resets} resets), "
         f"{result.reconnects} reconnects, generator CPU {result.generator_cpu:.0%} "
         f"in {result.generator_processes} processes{bound} "
         f"{list(result.error_samples)[:2]}",
