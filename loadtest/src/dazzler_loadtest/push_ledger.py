@@ -159,6 +159,27 @@ class Ledger:
         missing = sum(best[self.tracks[i].key] - self.tracks[i].in_window for i in self.complete)
         return missing + sum(self.resets.values())
 
+    def drops_by_series(self, limit: int = 5) -> dict[str, Any]:
+        """Where drops were: per series short of its best-served viewer, how many points
+        that one got, and for some viewers short of it how many they got and the time of
+        the newest point they had (a missed last point points at a stall, not a loss)."""
+        best: dict[tuple[str, ...], int] = {}
+        for index in self.complete:
+            track = self.tracks[index]
+            best[track.key] = max(best.get(track.key, 0), track.in_window)
+        found: dict[str, Any] = {}
+        for index in sorted(self.complete):
+            track = self.tracks[index]
+            if track.in_window >= best[track.key]:
+                continue
+            name = "/".join(track.key)
+            if name not in found and len(found) >= limit:
+                continue
+            entry = found.setdefault(name, {"best": best[track.key], "short": []})
+            if len(entry["short"]) < 10:
+                entry["short"].append([track.viewer, track.in_window, track.newest])
+        return found
+
     def summary(self) -> dict[str, Any]:
         lags = self.lags_ms
         seconds = (self.window.end_ms - self.window.start_ms) / 1000 if self.window else 0.0
@@ -174,6 +195,7 @@ class Ledger:
                 "max": round(max(lags, default=0.0), 1),
             },
             "drops": self.drops(),
+            "drops_by_series": self.drops_by_series(),
             "duplicates": self.duplicates,
             "resets": dict(self.resets),
             "reconnects": self.reconnects,
