@@ -355,6 +355,8 @@ async def subscriptions(client: AsyncOrionClient, tenant: str, count: int) -> li
             await asyncio.sleep(0.05)
 
 
+# Starts the simulator's Orion stand-in as a process.
+@pytest.mark.integration
 async def test_a_change_notified_by_orion_is_pushed_at_once_and_the_subscription_ends_with_the_feed(
     notify_server: NotifyServer, orion: AsyncOrionClient, monkeypatch: pytest.MonkeyPatch
 ):
@@ -393,6 +395,8 @@ async def test_a_change_notified_by_orion_is_pushed_at_once_and_the_subscription
         await push.close()
 
 
+# Starts the simulator's Orion stand-in as a process.
+@pytest.mark.integration
 async def test_two_replicas_hold_one_subscription_per_series(
     notify_server: NotifyServer, orion: AsyncOrionClient
 ):
@@ -418,6 +422,8 @@ async def test_two_replicas_hold_one_subscription_per_series(
     await subscriptions(orion, tenant, 0)
 
 
+# Starts the simulator's Orion stand-in as a process.
+@pytest.mark.integration
 async def test_what_is_not_a_notification_of_a_live_subscription_is_refused_and_asks_nothing(
     notify_server: NotifyServer, orion: AsyncOrionClient
 ):
