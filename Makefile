@@ -67,7 +67,7 @@ fmt: install
 typecheck: install
 	$(UV) run --frozen mypy $(SRC_DIRS)
 
-# The full benchmark report (bench/report.md with plots); bounded, about 50 minutes.
+# The full benchmark report (bench/report.md with plots); bounded, about 65 minutes.
 bench: install
 	$(UV) run --frozen python -m dazzler_bench
 
