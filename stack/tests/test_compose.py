@@ -114,13 +114,14 @@ def test_gateway_reaches_boards_by_service_name(services) -> None:
     assert env["DAZZLER_GATEWAY_REGISTRY_URL"] == "http://tenant-registry:8001"
 
 
-def test_orion_notifies_boards_by_service_name(services, settings_env_names) -> None:
+def test_orion_notifies_each_board_replica_at_its_own_address(services, settings_env_names) -> None:
     for name in (n for n in sorted(OUR_IMAGES) if n.startswith("board-")):
         env = services[name]["environment"]
         port = next(v for k, v in env.items() if k.endswith("_PORT"))
         (key,) = [k for k in env if k.endswith("_PUSH_NOTIFY_URL")]
         assert key in settings_env_names(name)
-        assert env[key] == f"http://{name}:{port}"
+        # {ip}, not the service name: with --scale, the name would reach any replica.
+        assert env[key] == f"http://{{ip}}:{port}"
 
 
 def test_secret_comes_from_the_environment(services) -> None:

@@ -205,10 +205,8 @@ def test_orion_notifies_each_board_replica_at_its_own_address(objects, settings_
         port = container["ports"][0]["containerPort"]
         (name,) = [n for n in env if n.endswith("_PUSH_NOTIFY_URL")]
         assert name in settings_env_names(DEPLOYMENT_SERVICE[board])
-        assert env[name]["value"] == f"http://$(POD_IP):{port}"
-        assert env["POD_IP"]["valueFrom"] == {"fieldRef": {"fieldPath": "status.podIP"}}
-        # Dependent variables must come after what they use.
-        assert list(env).index("POD_IP") < list(env).index(name)
+        # {ip}, not the Service's name, which would reach any replica.
+        assert env[name]["value"] == f"http://{{ip}}:{port}"
 
 
 def test_every_service_logs_json_lines(objects, settings_env_names) -> None:
@@ -244,7 +242,7 @@ def test_deployments_run_the_catalogue_image_ports_and_prefix(objects) -> None:
         for container in pod["containers"] + pod.get("initContainers", []):
             assert container["image"].startswith(f"{spec.image}:"), name
             env = {e["name"] for e in container.get("env", [])}
-            assert {e for e in env if not e.startswith(spec.env_prefix)} <= {"POD_IP"}, name
+            assert all(e.startswith(spec.env_prefix) for e in env), name
         container = pod["containers"][0]
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
         env_values = {e["name"]: e.get("value") for e in container.get("env", [])}

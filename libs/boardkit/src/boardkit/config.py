@@ -84,10 +84,10 @@ class BoardSettings(BaseSettings):
     )
     push_notify_url: str = Field(
         default="",
-        description="Base URL at which Orion reaches this replica (e.g. "
-        "http://board-roughnator:8101; each replica its own). Set, a watched live series "
-        "also subscribes to Orion and is asked for at once when Orion notifies a change; "
-        "empty, series are only polled.",
+        description="Base URL at which Orion reaches this replica, each replica its own "
+        "(e.g. http://{ip}:8101, where {ip} stands for the address the replica's host name "
+        "resolves to). Set, a watched live series also subscribes to Orion and is asked for "
+        "at once when Orion notifies a change; empty, series are only polled.",
     )
     push_notified_poll_seconds: float = Field(
         default=5.0,

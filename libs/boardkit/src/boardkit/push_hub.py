@@ -35,7 +35,7 @@ from boardkit.frames import Frame
 from boardkit.metrics import BoardMetrics
 from boardkit.push_events import reset_event, state_event
 from boardkit.push_share import CHANNEL_PREFIX, ReplicaShare
-from boardkit.push_subscriptions import OrionOutages, OrionSubject, OrionWatch
+from boardkit.push_subscriptions import OrionSubject, OrionWatch, orion_outages
 
 # A feed nobody watches stays this long, so a page that reconnects (a board restart, a
 # tab shown again) is caught up from memory instead of redrawn.
@@ -76,12 +76,9 @@ class Viewer:
     def __init__(self, limit: int) -> None:
         self._limit = limit
         self._queue: deque[bytes] = deque()
-        self._waiter: asyncio.Future[None] | None = None
+        self._wakeup = Wakeup()
         self.ending = False
         self.feeds: list[Feed] = []
-
-    def _wake(self) -> None:
-        _release(self._waiter)
 
     def offer(self, chunk: bytes, series: str) -> None:
         """Queue ``chunk`` (never waits)."""
@@ -93,20 +90,20 @@ class Viewer:
             self.ending = True
         else:
             self._queue.append(chunk)
-        self._wake()
+        self._wakeup.set()
 
     def close(self) -> None:
         """The client left: end at once."""
         self._queue.clear()
         self.ending = True
-        self._wake()
+        self._wakeup.set()
 
     def end(self, chunk: bytes) -> None:
         """Send ``chunk`` after what is queued, then end the stream."""
         if not self.ending:
             self._queue.append(chunk)
             self.ending = True
-            self._wake()
+            self._wakeup.set()
 
     async def next(self, idle: float) -> bytes | None:
         """Everything queued, as one write; ``b""`` once the stream must end; ``None``
@@ -114,21 +111,38 @@ class Viewer:
         if not self._queue:
             if self.ending:
                 return b""
-            # This runs for every viewer at every frame: one future and one timer, not
-            # the task, event and timer of ``wait_for`` (under half the CPU per frame).
-            loop = asyncio.get_running_loop()
-            waiter = self._waiter = loop.create_future()
-            timer = loop.call_later(idle, _release, waiter)
-            try:
-                await waiter
-            finally:
-                timer.cancel()
-                self._waiter = None
+            await self._wakeup.wait(idle)
             if not self._queue:
                 return b"" if self.ending else None
         chunks = b"".join(self._queue)
         self._queue.clear()
         return chunks
+
+
+class Wakeup:
+    """A pause that ends early when woken (a wake with nobody pausing is forgotten).
+
+    It runs for every viewer at every frame: one future and one timer, not the task,
+    event and timer of ``wait_for`` (under half the CPU per frame).
+    """
+
+    __slots__ = ("_waiter",)
+
+    def __init__(self) -> None:
+        self._waiter: asyncio.Future[None] | None = None
+
+    def set(self) -> None:
+        _release(self._waiter)
+
+    async def wait(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        waiter = self._waiter = loop.create_future()
+        timer = loop.call_later(seconds, _release, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            self._waiter = None
 
 
 def _release(waiter: asyncio.Future[None] | None) -> None:
@@ -162,7 +176,7 @@ class Feed:
     task: asyncio.Task[None] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     watch: OrionWatch | None = None
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    wake: Wakeup = field(default_factory=Wakeup)
     awaited: datetime | None = None
     """The newest notified time QuantumLeap has not shown yet."""
     retries: int = -1
@@ -293,9 +307,7 @@ class Feed:
         pause = self.hub.poll_seconds
         if self.retries >= 0:
             pause = min(pause, _NOTIFIED_RETRIES[self.retries])
-        self.wake.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.wake.wait(), pause)
+        await self.wake.wait(pause)
 
     def poke(self, times: list[datetime]) -> None:
         """Orion says the series changed: ask at once (and again, briefly, until the
@@ -380,7 +392,7 @@ class PushHub:
         self.notified_poll_seconds = notified_poll_seconds
         self._notify_url = notify_url
         self._orion = orion
-        self._outages = OrionOutages()
+        self._outages = orion_outages()
         self._notified: dict[str, Feed] = {}
         self.queue_frames = queue_frames
         self.replay_seconds = replay_seconds
@@ -445,7 +457,7 @@ class PushHub:
         )
         self._notified[feed.watch.token] = feed
 
-    def notified_feed(self, token: str) -> OrionWatch | None:
+    def watch_for(self, token: str) -> OrionWatch | None:
         """The subscription ``token`` names, while its feed lives."""
         feed = self._notified.get(token)
         return feed.watch if feed is not None else None

@@ -49,7 +49,7 @@ class NotifyEndpoint:
         if scope["method"] != "POST":
             return "method_not_allowed", 405, "Orion notifications are POSTed"
         token = scope["path"][len(NOTIFY_PREFIX) :]
-        watched = self._hub.notified_feed(token)
+        watched = self._hub.watch_for(token)
         if watched is None:
             return "unknown", 404, "no such subscription (it ended)"
         body = await read_body(receive, MAX_BODY)

@@ -21,6 +21,7 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from boardkit.metrics import BoardMetrics
+from boardkit.outage_log import OutageLog
 from boardkit.shared_cache import fail_fast_redis
 
 CHANNEL_PREFIX = "dazzler:push:"
@@ -54,21 +55,18 @@ class ReplicaShare:
         self._pubsub: Any = None
         self._reader: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Task[None]] = set()
-        self._down = False
+        self._outages = OutageLog(
+            _log,
+            "Redis unreachable: every replica polls its own series until it is back",
+            "Redis reachable again: replicas share their series pollers",
+        )
 
     def _went_down(self, exc: BaseException) -> None:
-        if not self._down:
-            _log.warning(
-                "Redis unreachable (%s): every replica polls its own series until it is back",
-                type(exc).__name__,
-            )
-        self._down = True
+        self._outages.failed(exc)
         self._metrics.push_shared.set(0)
 
     def _came_back(self) -> None:
-        if self._down:
-            _log.info("Redis reachable again: replicas share their series pollers")
-        self._down = False
+        self._outages.answered()
         self._metrics.push_shared.set(1)
 
     async def holds_lease(self, channel: str) -> bool:
@@ -83,7 +81,7 @@ class ReplicaShare:
                 taken = holder in (self._me, self._me.encode())
                 if taken:
                     await self._redis.pexpire(key, self._lease_ms)
-            if self._down or self._pubsub is None:
+            if self._outages.down or self._pubsub is None:
                 await self._ensure_pubsub()
                 await self._pubsub.subscribe(*self._channels())
         except _REDIS_DOWN as exc:
@@ -95,7 +93,7 @@ class ReplicaShare:
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
         """Hand ``message`` to the other replicas (dropped while Redis is down: they poll
         for themselves then)."""
-        if self._down:
+        if self._outages.down:
             return
         try:
             await self._redis.publish(channel, json.dumps({"from": self._me, **message}))
@@ -112,7 +110,7 @@ class ReplicaShare:
 
     def unlisten(self, channel: str) -> None:
         """Stop receiving ``channel`` (in the background)."""
-        if self._pubsub is None or self._down:
+        if self._pubsub is None or self._outages.down:
             return
         task = asyncio.ensure_future(self._unsubscribe(channel))
         self._pending.add(task)

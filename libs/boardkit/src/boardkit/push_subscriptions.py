@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,14 +26,46 @@ from datetime import UTC, datetime, timedelta
 from ngsi import ApiError, AsyncOrionClient, FiwareContext
 
 from boardkit.metrics import BoardMetrics
+from boardkit.outage_log import OutageLog
 
 NOTIFY_PREFIX = "/_dazzler-notify/"
+# In the notify URL, this stands for the replica's own address: replicas started from one
+# definition (compose --scale, a k8s Deployment) each give Orion their own.
+OWN_ADDRESS = "{ip}"
 # Orion forgets a subscription this long after its last renewal, which comes at half of it.
 _EXPIRES = timedelta(minutes=10)
 # After a failed create or renewal, the next try comes this much later.
 _RETRY_SECONDS = 15.0
 _DELETE_TIMEOUT = 2.0
 _log = logging.getLogger("boardkit.push")
+
+
+def orion_outages() -> OutageLog:
+    """The log of Orion subscription outages, one per hub (not one per series)."""
+    return OutageLog(
+        _log,
+        "Orion subscriptions fail: watched series are polled until it answers",
+        "Orion subscriptions work again: notified series are asked at once",
+    )
+
+
+def notify_base(url: str) -> str:
+    """``url`` with :data:`OWN_ADDRESS` replaced by the address this host's name resolves
+    to (a container's or pod's own, as their hosts files say); "" when the name does not
+    resolve, and series are then only polled."""
+    if OWN_ADDRESS not in url:
+        return url
+    try:
+        address = socket.gethostbyname(socket.gethostname())
+    except OSError as exc:
+        _log.warning(
+            "push_notify_url names %s, but this host's name does not resolve (%s): "
+            "watched series are only polled",
+            OWN_ADDRESS,
+            exc,
+        )
+        return ""
+    return url.replace(OWN_ADDRESS, address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +89,7 @@ class OrionWatch:
         notify_url: str,
         orion: Callable[[], AsyncOrionClient],
         metrics: BoardMetrics,
-        outages: OrionOutages,
+        outages: OutageLog,
     ) -> None:
         self.subject = subject
         self.token = secrets.token_urlsafe(24)
@@ -156,25 +189,3 @@ class OrionWatch:
 def _expires() -> str:
     moment = datetime.now(UTC) + _EXPIRES
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-class OrionOutages:
-    """Says once that Orion cannot be subscribed to, and once that it can again (not once
-    per series)."""
-
-    def __init__(self) -> None:
-        self._down = False
-
-    def failed(self, exc: BaseException) -> None:
-        if not self._down:
-            _log.warning(
-                "Orion subscriptions fail (%s: %s): watched series are polled until it answers",
-                type(exc).__name__,
-                exc,
-            )
-        self._down = True
-
-    def answered(self) -> None:
-        if self._down:
-            _log.info("Orion subscriptions work again: notified series are asked at once")
-        self._down = False

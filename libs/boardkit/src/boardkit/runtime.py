@@ -16,6 +16,7 @@ from boardkit.config import BoardSettings
 from boardkit.frames import Frame
 from boardkit.metrics import BoardMetrics
 from boardkit.push_hub import PushHub
+from boardkit.push_subscriptions import notify_base
 from boardkit.shared_cache import build_cache
 
 
@@ -54,7 +55,7 @@ class Runtime:
             replay_seconds=settings.push_replay_seconds,
             redis_url=settings.redis_url,
             redis_timeout=settings.redis_timeout,
-            notify_url=settings.push_notify_url,
+            notify_url=notify_base(settings.push_notify_url),
             orion=lambda: self.orion,
             notified_poll_seconds=settings.push_notified_poll_seconds,
         )
