@@ -106,6 +106,21 @@ def test_orion_mode_reaches_ql_through_one_subscription(
     assert len(_insights(sim_server, tenant)) == 2
 
 
+def test_ql_mode_removes_the_subscription_an_orion_mode_run_left(
+    sim_server: Any, tenant: str, run_cli: Any
+) -> None:
+    _generate(run_cli, sim_server, tenant, "orion")
+    _generate(run_cli, sim_server, tenant, "ql")
+
+    with httpx.Client(base_url=sim_server.orion_url) as http:
+        subscriptions = OrionClient(http).list_subscriptions(
+            FiwareContext(service=tenant, service_path="/#")
+        )
+
+    # Else insights and current state, kept in Orion only in ql mode, would reach QL too.
+    assert subscriptions == []
+
+
 def test_keeps_ticking_when_sends_fail(tenant: str, run_cli: Any) -> None:
     result = run_cli(
         "generate", "--ql-url", "http://127.0.0.1:9", "--orion-url", "http://127.0.0.1:9",

@@ -25,6 +25,9 @@ class _Recorder:
     async def update(self, ctx: FiwareContext, entities: list[Any], **_: Any) -> None:
         self.written.append((ctx.service, ctx.service_path))
 
+    async def list_subscriptions(self, ctx: FiwareContext) -> list[dict[str, Any]]:
+        return []
+
 
 class _Registry:
     """A registry whose ``GET /v1/tenants`` answer the test changes (or breaks)."""
