@@ -39,8 +39,9 @@ def test_drops_compare_each_viewer_with_the_best_served_one() -> None:
     ledger.points_frame(other, [1500], 1600.0, 0.0, 80)
     ledger.complete = {0, 1, 2}
     assert ledger.drops() == 1
-    # Which series, how many the best-served viewer got, who got fewer and up to when.
-    assert ledger.drops_by_series() == {"b/demo/r/e1": {"best": 3, "short": [[0, 2, 1300]]}}
+    # Which series, how many the best-served viewer got, who got fewer, up to when, and
+    # which points they missed.
+    assert ledger.drops_by_series() == {"b/demo/r/e1": {"best": 3, "short": [[0, 2, 1300, [1200]]]}}
     ledger.points_frame(full, [1300], 1500.0, 0.0, 50)
     assert ledger.duplicates == 1
     assert sorted(ledger.lags_ms) == [100.0, 100.0, 100.0, 200.0, 300.0, 300.0]

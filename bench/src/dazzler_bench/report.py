@@ -240,7 +240,12 @@ class Report:
         rows += [_run_row_short("reference", r) for r in search.references]
         if found.replica_run is not None:
             rows.append(_push_row("2 replicas", found.replica_run))
-        capped = " (the search reached its cap: the real limit is higher)" if search.capped else ""
+        capped = (
+            " (the search stops at the goal, its cap: the limit may be higher, but past it the "
+            "generator's processes would need more of the two cores than the server)"
+            if search.capped
+            else ""
+        )
         bound = (
             " A step above it was generator-bound (the load generator, not the server, ran "
             "out of CPU), so the limit may be higher."

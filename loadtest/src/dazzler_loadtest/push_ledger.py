@@ -31,6 +31,8 @@ class Track:
     newest: int = -1
     in_window: int = 0
     connected: bool = False
+    # The times counted in ``in_window``, to name the points a short viewer missed.
+    seen: array[int] = field(default_factory=lambda: array("q"))
 
 
 @dataclass(slots=True)
@@ -124,6 +126,7 @@ class Ledger:
                 continue
             if window is not None and window.holds(t):
                 track.in_window += 1
+                track.seen.append(t)
                 if t >= live_from_ms:
                     self.lags_ms.append(received_ms - t)
         if times and times[-1] > newest:
@@ -161,23 +164,28 @@ class Ledger:
 
     def drops_by_series(self, limit: int = 5) -> dict[str, Any]:
         """Where drops were: per series short of its best-served viewer, how many points
-        that one got, and for some viewers short of it how many they got and the time of
-        the newest point they had (a missed last point points at a stall, not a loss)."""
-        best: dict[tuple[str, ...], int] = {}
+        that one got, and for some viewers short of it how many they got, the time of the
+        newest point they had and the first points they missed (a missed last point points
+        at a stall, a missed middle one at a loss)."""
+        best: dict[tuple[str, ...], Track] = {}
         for index in self.complete:
             track = self.tracks[index]
-            best[track.key] = max(best.get(track.key, 0), track.in_window)
+            known = best.get(track.key)
+            if known is None or track.in_window > known.in_window:
+                best[track.key] = track
         found: dict[str, Any] = {}
         for index in sorted(self.complete):
             track = self.tracks[index]
-            if track.in_window >= best[track.key]:
+            served = best[track.key]
+            if track.in_window >= served.in_window:
                 continue
             name = "/".join(track.key)
             if name not in found and len(found) >= limit:
                 continue
-            entry = found.setdefault(name, {"best": best[track.key], "short": []})
+            entry = found.setdefault(name, {"best": served.in_window, "short": []})
             if len(entry["short"]) < 10:
-                entry["short"].append([track.viewer, track.in_window, track.newest])
+                missed = sorted(set(served.seen) - set(track.seen))[:5]
+                entry["short"].append([track.viewer, track.in_window, track.newest, missed])
         return found
 
     def summary(self) -> dict[str, Any]:
