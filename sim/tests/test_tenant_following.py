@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
+import time
 from typing import Any
 
 import httpx
@@ -116,3 +118,28 @@ def test_without_a_registry_the_fixed_list_is_fed() -> None:
         return list(generator.feeds)
 
     assert asyncio.run(run()) == [Target("demo", "/x"), Target("other", "/x")]
+
+
+def test_tenants_are_sent_spread_over_the_interval_each_stamped_when_sent() -> None:
+    class Timed(_Recorder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.sent: list[tuple[float, str]] = []
+
+        async def notify(self, ctx: FiwareContext, entities: list[Any]) -> None:
+            self.sent.append((time.monotonic(), entities[0]["TimeInstant"]["value"]))
+
+    async def run() -> list[tuple[float, str]]:
+        recorder: Any = Timed()
+        settings = Settings(tenants="a,b,c,d", interval=0.4, ticks=2)
+        assert await Generator(settings, recorder, recorder).run() == 2
+        return recorder.sent
+
+    sent = asyncio.run(run())
+
+    assert len(sent) == 8
+    gaps = [later[0] - earlier[0] for earlier, later in itertools.pairwise(sent)]
+    # A tenant every interval / 4, not four at once: no burst of every factory together.
+    assert all(0.08 <= gap <= 0.2 for gap in gaps), gaps
+    # Each tenant's points carry the moment they were sent, not the tick's first moment.
+    assert len({stamp for _, stamp in sent}) == 8

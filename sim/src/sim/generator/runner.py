@@ -120,15 +120,21 @@ class Generator:
         await self.ensure_subscription(feed.tenant)
         await self.orion.update(ctx, [*current, *feed.telemetry.latest], action_type="append")
 
-    async def tick(self) -> None:
-        """Send one tick of data for every tenant (learning the tenants first when due)."""
+    async def tick(self, over: float = 0.0, stop: asyncio.Event | None = None) -> None:
+        """Send one tick of data for every tenant (learning the tenants first when due),
+        the tenants spread evenly over ``over`` seconds: factories do not send in step,
+        and a burst of every tenant at once would be no one's real load."""
         if self._refresh_due():
             await self.refresh_tenants()
-        for target, feed in list(self.feeds.items()):
+        feeds = list(self.feeds.items())
+        began = self.monotonic()
+        for index, (target, feed) in enumerate(feeds):
+            wait = began + index * over / len(feeds) - self.monotonic()
+            if wait > 0 and await _stopped(stop, wait):
+                return
             try:
-                # Stamped as it is sent: one moment for the whole tick would make the last
-                # tenant's points look older by every earlier tenant's send, and the lag
-                # from send to screen is what the bench measures.
+                # Stamped as it is sent: the lag from send to screen is what the bench
+                # measures.
                 await self._deliver(target, feed, self.clock())
             except (NgsiError, httpx.HTTPError) as exc:
                 self.failures += 1
@@ -138,14 +144,25 @@ class Generator:
         """Tick every `interval` seconds until `ticks` are done or `stop` is set."""
         stop = stop or asyncio.Event()
         start = self.ticks_done
+        interval = self.settings.interval
         while not stop.is_set():
-            await self.tick()
+            began = self.monotonic()
+            await self.tick(over=interval, stop=stop)
             self.ticks_done += 1
             if self.settings.ticks is not None and self.ticks_done - start >= self.settings.ticks:
                 break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.settings.interval)
+            await _stopped(stop, max(0.0, began + interval - self.monotonic()))
         return self.ticks_done - start
+
+
+async def _stopped(stop: asyncio.Event | None, seconds: float) -> bool:
+    """Wait ``seconds``; whether ``stop`` was set meanwhile."""
+    if stop is None:
+        await asyncio.sleep(seconds)
+        return False
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    return stop.is_set()
 
 
 async def run_generator(settings: Settings, stop: asyncio.Event | None = None) -> Generator:
