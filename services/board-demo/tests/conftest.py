@@ -13,7 +13,9 @@ from dazzler_stack.testing import BoardStack, board_stack, chromium, recording_p
 REDIS_URL = os.environ.get("DAZZLER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-@pytest.fixture(scope="session")
+# One stack per test module: a session-wide one would keep running (generator ticking
+# every second) through every later package of the suite and load the box under them.
+@pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardStack]:
     """The registry on PostgreSQL with a tenant granted the showcase, the board and the
     gateway (no data source: the showcase makes its own sample data)."""

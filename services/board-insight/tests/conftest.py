@@ -21,7 +21,9 @@ def series() -> type[Series]:
 REDIS_URL = os.environ.get("DAZZLER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-@pytest.fixture(scope="session")
+# One stack per test module: a session-wide one would keep running (generator ticking
+# every second) through every later package of the suite and load the box under them.
+@pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardStack]:
     """Stand-in QL/Orion fed by the generator every second, the registry on PostgreSQL
     with a tenant in Europe/Rome granted the board, the board and the gateway."""
