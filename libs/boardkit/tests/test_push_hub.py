@@ -24,9 +24,10 @@ from boardkit import push_hub
 from boardkit.frames import Frame
 from boardkit.metrics import BoardMetrics
 from boardkit.push_events import points_event
-from boardkit.push_hub import PushHub, SeriesSpec, Viewer
+from boardkit.push_hub import PushHub, SeriesSpec
 from boardkit.push_notify import NotifyEndpoint
 from boardkit.push_subscriptions import NOTIFY_PREFIX, OrionSubject, notify_base
+from boardkit.push_viewer import Viewer
 from dazzler_stack import LocalStack
 from ngsi import AsyncOrionClient, FiwareContext
 

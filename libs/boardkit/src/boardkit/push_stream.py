@@ -19,8 +19,8 @@ from boardkit.answers import refuse
 from boardkit.boards import Board
 from boardkit.context import ASGIApp, Receive, Scope, Send, current_context
 from boardkit.push_events import HEARTBEAT, RETRY
-from boardkit.push_hub import Viewer
 from boardkit.push_series import MAX_SERIES, UnknownSeries, series_spec, unknown_choice
+from boardkit.push_viewer import Viewer
 from boardkit.runtime import Runtime
 from boardkit.updates import LiveController
 
