@@ -18,8 +18,10 @@ import re
 from typing import Any
 
 from dash import Dash
+from dash._utils import to_json
 
 from boardkit.context import maybe_context
+from boardkit.memo import BoundedMemo
 from boardkit.static_assets import PREFETCHED_CHUNKS, shared_prefix, unfingerprinted
 
 _CONFIG_RE = re.compile(
@@ -78,6 +80,8 @@ _VERSION_KEYS = (
     "plotly_version",
     "ddk_version",
 )
+# Pages kept per process: the index and the layout of the busiest tenant contexts.
+PAGES_KEPT = 512
 
 
 class BoardDash(Dash):
@@ -88,6 +92,34 @@ class BoardDash(Dash):
     board_styles: dict[str, str]
     # Set by the app factory once every asset is registered (boardkit.static_assets).
     asset_build: str
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A page is a function of its tenant context alone (nothing in it is per request
+        # or per moment: data arrives by callbacks), and building one costs tens of
+        # milliseconds; thousands of viewers opening boards would spend the server on it.
+        self._indexes: BoundedMemo[str] = BoundedMemo(PAGES_KEPT)
+        self._layouts: BoundedMemo[str] = BoundedMemo(PAGES_KEPT)
+
+    def index(self, *args: Any, **kwargs: Any) -> str:
+        context = maybe_context()
+        build = super().index
+        if context is None:
+            return str(build(*args, **kwargs))  # type: ignore[no-untyped-call]
+        return self._indexes.get(
+            context.model_dump_json(),
+            lambda: str(build(*args, **kwargs)),  # type: ignore[no-untyped-call]
+        )
+
+    def serve_layout(self) -> Any:
+        context = maybe_context()
+        if context is None:
+            return super().serve_layout()  # type: ignore[no-untyped-call]
+        body = self._layouts.get(
+            context.model_dump_json(),
+            lambda: str(to_json(self.get_layout())),  # type: ignore[no-untyped-call]
+        )
+        return self.backend.make_response(body, mimetype="application/json")
 
     def _config(self) -> dict[str, Any]:
         config: dict[str, Any] = super()._config()  # type: ignore[no-untyped-call]
