@@ -19,7 +19,6 @@ regular poll slows to a safety net.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import time
@@ -37,6 +36,7 @@ from boardkit.push_events import reset_event, state_event
 from boardkit.push_share import CHANNEL_PREFIX, ReplicaShare
 from boardkit.push_subscriptions import OrionSubject, OrionWatch, orion_outages
 from boardkit.push_viewer import Viewer, Wakeup
+from boardkit.shared_cache import CLOSE_SECONDS
 
 # A feed nobody watches stays this long, so a page that reconnects (a board restart, a
 # tab shown again) is caught up from memory instead of redrawn.
@@ -421,9 +421,9 @@ class PushHub:
         tasks = [f.task for f in self._feeds.values() if f.task is not None]
         for task in tasks:
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if tasks:
+            # A poller stuck in a Redis or Orion call must not hold up the shutdown.
+            await asyncio.wait(tasks, timeout=CLOSE_SECONDS)
         self._feeds.clear()
         if self._share is not None:
             await self._share.close()

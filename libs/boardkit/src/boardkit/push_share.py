@@ -22,7 +22,7 @@ import redis.asyncio as aioredis
 
 from boardkit.metrics import BoardMetrics
 from boardkit.outage_log import OutageLog
-from boardkit.shared_cache import fail_fast_redis
+from boardkit.shared_cache import CLOSE_SECONDS, close_redis, fail_fast_redis
 
 CHANNEL_PREFIX = "dazzler:push:"
 _REDIS_DOWN = (aioredis.RedisError, OSError, TimeoutError)
@@ -147,15 +147,13 @@ class ReplicaShare:
                 await self._deliver(channel, body)
 
     async def close(self) -> None:
-        """Stop listening and close the connections."""
+        """Stop listening and close the connections, giving each step at most
+        ``CLOSE_SECONDS``: a stuck close must not hold up the service's shutdown."""
         tasks = [*self._pending, *([self._reader] if self._reader is not None else [])]
         for task in tasks:
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if tasks:
+            await asyncio.wait(tasks, timeout=CLOSE_SECONDS)
         if self._pubsub is not None:
-            with contextlib.suppress(*_REDIS_DOWN):
-                await self._pubsub.aclose()
-        with contextlib.suppress(*_REDIS_DOWN):
-            await self._redis.aclose()
+            await close_redis(self._pubsub)
+        await close_redis(self._redis)

@@ -14,6 +14,7 @@ import time
 from collections import OrderedDict
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
@@ -36,6 +37,22 @@ _KEY_PREFIX = "dazzler:board:window:"
 # every Redis call is wrapped on its own).
 _REDIS_DOWN = (aioredis.RedisError, OSError, TimeoutError)
 _log = logging.getLogger("boardkit.cache")
+# redis-py's close can wait for a socket that never finishes closing (redis/redis-py#3941);
+# a service that is stopping gives up on it after this long.
+CLOSE_SECONDS = 2.0
+
+
+async def close_redis(closable: aioredis.Redis | PubSub, seconds: float | None = None) -> None:
+    """Close a Redis client or pub/sub; a close that hangs is left to the operating system
+    after ``seconds`` (default :data:`CLOSE_SECONDS`, logged), one that fails is ignored:
+    the service is going away."""
+    seconds = CLOSE_SECONDS if seconds is None else seconds
+    try:
+        await asyncio.wait_for(closable.aclose(), seconds)
+    except TimeoutError:
+        _log.warning("closing a Redis connection took over %g s: left unclosed", seconds)
+    except _REDIS_DOWN:
+        pass
 
 
 def fail_fast_redis(url: str, timeout: float) -> aioredis.Redis:
@@ -179,7 +196,7 @@ class RedisCache:
     async def close(self) -> None:
         self._local.clear()
         await self._fallback.close()
-        await self._redis.aclose()
+        await close_redis(self._redis)
 
 
 class _Breaker:
