@@ -247,8 +247,8 @@ class Report:
             else ""
         )
         bound = (
-            " A step above it was generator-bound (the load generator, not the server, ran "
-            "out of CPU), so the limit may be higher."
+            " A step above it was generator-bound (the load generator, not the server, fell "
+            "behind: short of CPU, or its event loop late), so the limit may be higher."
             if search.generator_bound
             else ""
         )
@@ -261,9 +261,10 @@ class Report:
             "Lag is a point's arrival time minus the time the simulator stamped on it, so "
             "it includes the board's QuantumLeap poll. A run passes with p95 lag ≤ 1 s, "
             "every viewer streaming through the window, and 0 errors, drops, duplicates "
-            "and reconnects; a run where the generator used more than 85 % of a core is "
-            "not counted. Viewers: roughnator and sleuth evenly over every tenant, each "
-            "board's viewers cycling through its entities. Same search as "
+            "and reconnects; a run where the generator used more than 85 % of a core, or "
+            "whose event loop ran over 200 ms late, is not counted. Viewers: roughnator and "
+            "sleuth evenly over every tenant, each board's viewers cycling through its "
+            "entities. Same search as "
             "section 2 with push runs as steps, and the same reference run before each "
             "step.\n\n"
             f"**Result: {_figure(search)}**{capped}"

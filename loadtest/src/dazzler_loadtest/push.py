@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
+from settings_cli.collector import tune_gc
 
 from dazzler_loadtest.cpu_meter import CpuMeter, generator_summary
 from dazzler_loadtest.dash_model import Page, PageFormatError
@@ -446,6 +447,10 @@ async def run_part(
             viewer = PushViewer(number, rank, http, host, tenant, mount, ledger, options, loading)
             tasks.append(asyncio.create_task(viewer.run()))
         ramp = time.perf_counter() - began
+        # A full collection walking thousands of open connections stalls this loop for
+        # a few hundred milliseconds, and the run would blame the server for the late
+        # frames (or be marked generator-bound): collect rarely, as the services do.
+        tune_gc()
         await asyncio.sleep(options.settle)
         # Page loads queue up under load: the window opens once every viewer streams (or
         # gives up waiting; those that do not stream by then are not measured).
