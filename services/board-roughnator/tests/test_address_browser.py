@@ -57,12 +57,14 @@ def test_rgh201_a_copied_address_opens_the_same_view_and_history_steps_back(
         assert view(fresh) == shown
         assert fresh.problems == []
 
-    tab.go_back()
+    # These entries are the page's own (pushState): waiting for a "load" after stepping
+    # to one timed out on a busy box; the checks below wait for what the viewer sees.
+    tab.go_back(wait_until="commit")
     tab.wait_for_function("() => !location.search.includes('window=1h')")
     tab.wait_for_function(
         "() => !document.querySelectorAll('.dash-dropdown')[1].innerText.includes('Last hour')"
     )
-    tab.go_forward()
+    tab.go_forward(wait_until="commit")
     tab.wait_for_function(
         "() => document.querySelectorAll('.dash-dropdown')[1].innerText.includes('Last hour')"
     )
