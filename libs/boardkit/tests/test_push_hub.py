@@ -26,7 +26,7 @@ from boardkit.metrics import BoardMetrics
 from boardkit.push_events import points_event
 from boardkit.push_hub import PushHub, SeriesSpec
 from boardkit.push_notify import NotifyEndpoint
-from boardkit.push_subscriptions import NOTIFY_PREFIX, OrionSubject, notify_base
+from boardkit.push_subscriptions import NOTIFY_PREFIX, OrionSubject
 from boardkit.push_viewer import Viewer
 from dazzler_stack import LocalStack
 from ngsi import AsyncOrionClient, FiwareContext
@@ -489,13 +489,3 @@ async def test_while_orion_is_unreachable_series_are_polled_as_without_it(
             await push.close()
     warned = [r for r in caplog.records if "Orion subscriptions fail" in r.getMessage()]
     assert len(warned) == 1
-
-
-def test_each_replica_gives_orion_its_own_address_in_place_of_ip(monkeypatch, caplog):
-    monkeypatch.setattr(socket, "gethostname", lambda: "localhost")
-    assert notify_base("http://{ip}:8101") == "http://127.0.0.1:8101"
-    assert notify_base("http://board-x:8101") == "http://board-x:8101"
-    monkeypatch.setattr(socket, "gethostname", lambda: "no-such-host.invalid")
-    with caplog.at_level("WARNING", logger="boardkit.push"):
-        assert notify_base("http://{ip}:8101") == ""
-    assert any("does not resolve" in r.getMessage() for r in caplog.records)
