@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import socket
 
+import pytest
 from boardkit.push_subscriptions import notify_base
 
 
-def test_each_replica_gives_orion_its_own_address_in_place_of_ip(monkeypatch, caplog):
+def test_each_replica_gives_orion_its_own_address_in_place_of_ip(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setattr(socket, "gethostname", lambda: "localhost")
     assert notify_base("http://{ip}:8101") == "http://127.0.0.1:8101"
     assert notify_base("http://board-x:8101") == "http://board-x:8101"
