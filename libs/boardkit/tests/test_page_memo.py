@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 import pytest
 from boardkit import Board, BoardSettings, create_board_app
-from boardkit.memo import BoundedMemo
 from tenant_context import TenantContext, sign_context
 
 SECRET = "page-memo-secret-0123456789"
@@ -117,36 +116,3 @@ async def test_a_page_that_failed_is_built_again_next_time(pages: Pages) -> None
     pages.failing.clear()
     assert (await pages.get("/_dash-layout", _context("acme"))).status_code == 200
     assert pages.builds["acme"] > built
-
-
-def test_the_memo_keeps_the_most_recently_used_answers() -> None:
-    memo: BoundedMemo[str] = BoundedMemo(2)
-    made: list[str] = []
-
-    def make(key: str) -> Callable[[], str]:
-        def build() -> str:
-            made.append(key)
-            return key.upper()
-
-        return build
-
-    assert memo.get("a", make("a")) == "A"
-    memo.get("b", make("b"))
-    memo.get("a", make("a"))  # now b is the least recently used
-    memo.get("c", make("c"))
-    assert len(memo) == 2
-    memo.get("a", make("a"))
-    memo.get("b", make("b"))
-    assert made == ["a", "b", "c", "b"]
-
-
-def test_a_failed_answer_is_not_kept() -> None:
-    memo: BoundedMemo[int] = BoundedMemo(4)
-
-    def broken() -> int:
-        raise ValueError("no")
-
-    with pytest.raises(ValueError):
-        memo.get("k", broken)
-    assert len(memo) == 0
-    assert memo.get("k", lambda: 7) == 7

@@ -20,12 +20,12 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from boardkit.failures import FailureKind, failure_kind
 from boardkit.frames import Frame
+from boardkit.memo import Recent
 from boardkit.metrics import BoardMetrics
 
 Fetch = Callable[[], Awaitable[Frame]]
@@ -105,15 +105,13 @@ class MemoryCache:
         self, metrics: BoardMetrics, max_entries: int = 2000, clock: Clock = time.time
     ) -> None:
         self._metrics = metrics
-        self._max = max_entries
         self._clock = clock
-        self._entries: OrderedDict[str, tuple[float, Frame | CachedFailure]] = OrderedDict()
+        self._entries: Recent[str, tuple[float, Frame | CachedFailure]] = Recent(max_entries)
         self._flights = SingleFlight()
 
     async def get(self, key: str, ttl: float, fetch: Fetch) -> Frame:
         entry = self._entries.get(key)
         if entry is not None and entry[0] > self._clock():
-            self._entries.move_to_end(key)
             self._metrics.cache.labels("hit").inc()
             return unwrap(entry[1])
         return await self._flights.run(key, lambda: self._fill(key, ttl, fetch), self._metrics)
@@ -133,10 +131,7 @@ class MemoryCache:
         return frame
 
     def _store(self, key: str, expires: float, value: Frame | CachedFailure) -> None:
-        self._entries[key] = (expires, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
+        self._entries.put(key, (expires, value))
 
     def __len__(self) -> int:
         return len(self._entries)

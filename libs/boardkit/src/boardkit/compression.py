@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from collections import OrderedDict
 
 import brotli
 
 from boardkit.context import ASGIApp, Message, Receive, Scope, Send
+from boardkit.memo import Recent
 
 _COMPRESSIBLE = (
     b"text/",
@@ -65,8 +65,7 @@ class Compression:
 
     def __init__(self, app: ASGIApp, max_cached_assets: int = 256) -> None:
         self.app = app
-        self._assets: OrderedDict[tuple[str, str], bytes] = OrderedDict()
-        self._max = max_cached_assets
+        self._assets: Recent[tuple[str, str], bytes] = Recent(max_cached_assets)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -150,9 +149,7 @@ class Compression:
         cached = self._assets.get(key)
         if cached is None:
             cached = await _off_loop(body, encoding, static=True)
-            self._assets[key] = cached
-            while len(self._assets) > self._max:
-                self._assets.popitem(last=False)
+            self._assets.put(key, cached)
         return cached
 
 

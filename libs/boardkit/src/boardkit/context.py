@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from contextvars import ContextVar
 from typing import Any
@@ -25,6 +24,7 @@ from tenant_context import (
     verify_context,
 )
 
+from boardkit.memo import Recent
 from boardkit.metrics import BoardMetrics
 
 Scope = MutableMapping[str, Any]
@@ -108,10 +108,9 @@ class TenantGate:
         self._service = service
         self._max_age = max_age
         self._metrics = metrics
-        self._remembered = remembered
-        self._verified: OrderedDict[
+        self._verified: Recent[
             tuple[bytes, bytes, str, bytes | None], tuple[int, TenantContext]
-        ] = OrderedDict()
+        ] = Recent(remembered)
 
     def _verify(
         self,
@@ -138,9 +137,7 @@ class TenantGate:
         assert signature is not None
         # verify_context accepted "v2=<unix seconds>:<mac>", so the stamp parses.
         stamp = int(signature.partition(b"=")[2].partition(b":")[0])
-        self._verified[(encoded, signature, method, prefix)] = (stamp, context)
-        if len(self._verified) > self._remembered:
-            self._verified.popitem(last=False)
+        self._verified.put((encoded, signature, method, prefix), (stamp, context))
         return context
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

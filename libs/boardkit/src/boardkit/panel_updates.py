@@ -13,7 +13,6 @@ import asyncio
 import itertools
 import json
 import os
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from boardkit import states
 from boardkit.address import Address, read_address, write_address
 from boardkit.frames import Frame
 from boardkit.look import Look
+from boardkit.memo import Recent
 from boardkit.panels import NOT_CHOSEN, Panels, PanelView, Picker, Source, SourceRequest
 from boardkit.patches import figure_patch
 from boardkit.runtime import Runtime, fiware_context, tenant_refresh_seconds
@@ -181,8 +181,7 @@ class PanelController:
         self.runtime = runtime
         self.slug = slug
         self.view = view
-        self._memo: OrderedDict[Hashable, list[Rendering]] = OrderedDict()
-        self._max_views = 256
+        self._memo: Recent[Hashable, list[Rendering]] = Recent(256)
 
     async def update(
         self,
@@ -377,16 +376,12 @@ class PanelController:
         vctx: ViewContext,
     ) -> tuple[Rendering, list[Rendering]]:
         """This interval's rendering (built once) and the renderings kept before it."""
-        kept = self._memo.get(key, [])
+        kept = self._memo.get(key) or []
         if kept and _same(kept[-1].sources, sources):
-            self._memo.move_to_end(key)
             return kept[-1], kept
         rendering = self._render(sources, vctx)
         kept = [*kept[-(_KEPT_RENDERINGS - 1) :], rendering]
-        self._memo[key] = kept
-        self._memo.move_to_end(key)
-        while len(self._memo) > self._max_views:
-            self._memo.popitem(last=False)
+        self._memo.put(key, kept)
         return rendering, kept
 
     def _render(self, sources: tuple[Frame | states.Status, ...], vctx: ViewContext) -> Rendering:

@@ -11,13 +11,13 @@ traces, the full figure and the new points after each cursor asked for so far. T
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from boardkit.frames import Frame, merge_frames
+from boardkit.memo import Recent
 from boardkit.views import LiveView, Trace, ViewContext, extension
 
 # Different cursors seen for one prepared view; viewers normally hold one or two.
@@ -94,9 +94,8 @@ class PollMemo:
     for at most one poll interval (bounded; the least recently used go first)."""
 
     def __init__(self, max_entries: int = 256) -> None:
-        self._max = max_entries
-        self._entries: OrderedDict[Hashable, tuple[float, tuple[Frame, ...], PreparedView]] = (
-            OrderedDict()
+        self._entries: Recent[Hashable, tuple[float, tuple[Frame, ...], PreparedView]] = Recent(
+            max_entries
         )
 
     def prepared(
@@ -117,13 +116,9 @@ class PollMemo:
             and len(entry[1]) == len(frames)
             and all(a is b for a, b in zip(entry[1], frames, strict=True))
         ):
-            self._entries.move_to_end(key)
             return entry[2]
         prepared = PreparedView(view, vctx, merge_frames(frames), max_points)
-        self._entries[key] = (now + ttl, tuple(frames), prepared)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
+        self._entries.put(key, (now + ttl, tuple(frames), prepared))
         return prepared
 
     def __len__(self) -> int:

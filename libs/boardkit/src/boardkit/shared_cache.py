@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 import time
-from collections import OrderedDict
 
 import redis.asyncio as aioredis
 from redis.asyncio.client import PubSub
@@ -30,6 +29,7 @@ from boardkit.cache import (
 )
 from boardkit.failures import FailureKind
 from boardkit.frames import Frame
+from boardkit.memo import Recent
 from boardkit.metrics import BoardMetrics
 
 _KEY_PREFIX = "dazzler:board:window:"
@@ -238,26 +238,22 @@ class _LocalCopies:
     """Values read from Redis, kept until Redis expires them (bounded, oldest out)."""
 
     def __init__(self, max_entries: int, clock: Clock) -> None:
-        self._max = max_entries
         self._clock = clock
-        self._entries: OrderedDict[str, tuple[float, Frame | CachedFailure]] = OrderedDict()
+        self._entries: Recent[str, tuple[float, Frame | CachedFailure]] = Recent(max_entries)
 
     def get(self, key: str) -> Frame | CachedFailure | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
         if entry[0] <= self._clock():
-            del self._entries[key]
+            self._entries.drop(key)
             return None
         return entry[1]
 
     def put(self, key: str, expires: float, value: Frame | CachedFailure) -> None:
         if expires <= self._clock():  # no expiry set (or already gone): do not keep a copy
             return
-        self._entries[key] = (expires, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
+        self._entries.put(key, (expires, value))
 
     def clear(self) -> None:
         self._entries.clear()
