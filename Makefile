@@ -27,9 +27,10 @@ run: install-run
 	$(UV) run --frozen --no-sync python -m dazzler_stack run
 
 # Every test once: the members' unit tests each in their member's own environment
-# (test-members), then the integration and browser tests and the workspace-wide checks.
+# (test-members), then the integration and browser tests (the 30 slowest listed at the
+# end, so that the suite's time has names) and the workspace-wide checks.
 test: install lint typecheck test-members
-	$(UV) run --frozen pytest -m "integration or browser"
+	$(UV) run --frozen pytest -m "integration or browser" --durations=30
 	$(UV) run --frozen pytest tests -m "not integration and not browser"
 
 # Each member on its own, in its own environment holding only what its pyproject declares
