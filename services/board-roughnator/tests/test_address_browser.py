@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from dazzler_stack.testing import recording_page
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -57,19 +58,33 @@ def test_rgh201_a_copied_address_opens_the_same_view_and_history_steps_back(
         assert view(fresh) == shown
         assert fresh.problems == []
 
-    # These entries are the page's own (pushState): waiting for a "load" after stepping
-    # to one timed out on a busy box; the checks below wait for what the viewer sees.
-    tab.go_back(wait_until="commit")
-    tab.wait_for_function("() => !location.search.includes('window=1h')")
+    # Back and forward from the page itself (history.go), then wait for what the viewer
+    # sees: Playwright's go_back waits for a navigation event of its own, and on a busy box
+    # that wait sometimes never ended (the entries are the page's own pushState entries).
+    step(tab, -1, "() => !location.search.includes('window=1h')")
     tab.wait_for_function(
         "() => !document.querySelectorAll('.dash-dropdown')[1].innerText.includes('Last hour')"
     )
-    tab.go_forward(wait_until="commit")
+    step(tab, 1, "() => location.search.includes('window=1h')")
     tab.wait_for_function(
         "() => document.querySelectorAll('.dash-dropdown')[1].innerText.includes('Last hour')"
     )
     assert tab.url != first
     assert problems == []
+
+
+def step(tab: Page, delta: int, arrived: str) -> None:
+    """Go ``delta`` entries through the tab's history; fail saying where it stands if the
+    address does not get where ``arrived`` says within 20 s."""
+    before = tab.url
+    tab.evaluate("delta => history.go(delta)", delta)
+    try:
+        tab.wait_for_function(arrived, timeout=20_000)
+    except PlaywrightTimeoutError as exc:
+        length = tab.evaluate("() => history.length")
+        raise AssertionError(
+            f"history.go({delta}) from {before} stayed at {tab.url} ({length} entries)"
+        ) from exc
 
 
 def test_rgh202_a_bad_address_shows_the_defaults_and_says_so(
