@@ -235,7 +235,8 @@ class _Breaker:
 
 
 class _LocalCopies:
-    """Values read from Redis, kept until Redis expires them (bounded, oldest out)."""
+    """Values read from Redis, kept until Redis expires them (bounded, least recently
+    used out)."""
 
     def __init__(self, max_entries: int, clock: Clock) -> None:
         self._clock = clock
