@@ -27,10 +27,15 @@ run: install-run
 	$(UV) run --frozen --no-sync python -m dazzler_stack run
 
 # Every test once: the members' unit tests each in their member's own environment
-# (test-members), then the integration and browser tests (the 30 slowest listed at the
-# end, so that the suite's time has names) and the workspace-wide checks.
+# (test-members), then the integration and browser tests and the workspace-wide checks.
+# Integration and browser tests run in TEST_WORKERS processes, each taking whole modules
+# (a module's stack and browser stay in one process); most of their time is waiting, so
+# two workers take about 0.7 of the time of one on 2 cores. TEST_WORKERS=0 runs them in
+# this process. The 30 slowest are listed at the end, so that the suite's time has names.
+TEST_WORKERS ?= 2
 test: install lint typecheck test-members
-	$(UV) run --frozen pytest -m "integration or browser" --durations=30
+	$(UV) run --frozen pytest -m "integration or browser" -n $(TEST_WORKERS) --dist loadfile \
+		--durations=30
 	$(UV) run --frozen pytest tests -m "not integration and not browser"
 
 # Each member on its own, in its own environment holding only what its pyproject declares
