@@ -28,11 +28,12 @@ run: install-run
 
 # Every test once: the members' unit tests each in their member's own environment
 # (test-members), then the integration and browser tests and the workspace-wide checks.
-# Integration and browser tests run in TEST_WORKERS processes, each taking whole modules
-# (a module's stack and browser stay in one process); most of their time is waiting, so
-# two workers take about 0.7 of the time of one on 2 cores. TEST_WORKERS=0 runs them in
-# this process. The 30 slowest are listed at the end, so that the suite's time has names.
-TEST_WORKERS ?= 2
+# TEST_WORKERS=2 runs the integration and browser tests in two processes, each taking
+# whole modules (a module's stack and browser stay in one process): about 0.7 of the time
+# on 2 cores, but a gateway race then shows in one test (docs/gateway.md, "Known limit"),
+# so the default is 0, in this process. The 30 slowest are listed at the end, so that the
+# suite's time has names.
+TEST_WORKERS ?= 0
 test: install lint typecheck test-members
 	$(UV) run --frozen pytest -m "integration or browser" -n $(TEST_WORKERS) --dist loadfile \
 		--durations=30
